@@ -1,0 +1,287 @@
+"""The ``topicstance`` command line: one command per pipeline stage, plus predict and suggest.
+
+This layer only parses options, calls the stage modules and prints; heavy imports
+(scikit-learn, pysbd) happen inside the commands so that ``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import warnings
+from pathlib import Path
+from typing import Any, Iterator, List, Optional
+
+import typer
+
+from pipeline.errors import UserError
+
+app = typer.Typer(
+    help=(
+        "Label news sentences by topic (migration, fentanyl, diplomacy) and stance "
+        "(supportive, critical, neutral).\n\n"
+        "Pipeline stages (run them all with `dvc repro`): clean -> segment -> label -> train -> evaluate.\n\n"
+        "Everyday use: `topicstance predict ARTICLE.txt`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+PARAMS = typer.Option(Path("params.yaml"), "--params", help="The pipeline's parameter file.")
+
+
+def _one_line_warning(message: Any, category: Any, filename: str, lineno: int, line: Any = None) -> str:
+    return f"warning: {message}\n"
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn a UserError into one line on stderr and its exit code, never a traceback."""
+    warnings.formatwarning = _one_line_warning
+    try:
+        yield
+    except UserError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        raise typer.Exit(130) from None
+
+
+def _params(path: Path) -> dict[str, Any]:
+    from pipeline.config import load_params
+
+    return load_params(path)
+
+
+@app.command()
+def clean(params: Path = PARAMS) -> None:
+    """Repair text and strip page furniture from every article (seeds/ and data/raw/)."""
+    from pipeline import clean as stage
+
+    with user_errors():
+        count = stage.run(_params(params))
+    typer.echo(f"cleaned {count} articles", err=True)
+
+
+@app.command()
+def segment(params: Path = PARAMS) -> None:
+    """Split cleaned articles into sentences."""
+    from pipeline import segment as stage
+
+    with user_errors():
+        count = stage.run(_params(params))
+    typer.echo(f"segmented {count} sentences", err=True)
+
+
+@app.command()
+def label(params: Path = PARAMS) -> None:
+    """Label sentences: gold annotations first, labeling rules elsewhere; write the labeling report."""
+    from pipeline import label as stage
+
+    with user_errors():
+        report = stage.run(_params(params))
+    unlabeled = report["labels"]["_unlabeled"]
+    typer.echo(f"labeled; unlabeled: {unlabeled['topics']} for topics, {unlabeled['stance']} for stance", err=True)
+
+
+@app.command()
+def train(params: Path = PARAMS) -> None:
+    """Train the topic and stance classifiers on the training split."""
+    from pipeline import train as stage
+
+    with user_errors():
+        metadata = stage.run(_params(params))
+    counts = metadata["training"]["topic_sentences"]
+    typer.echo(f"trained on {counts['gold']} gold and {counts['rules']} rule-labeled sentences", err=True)
+
+
+@app.command()
+def evaluate(
+    params: Path = PARAMS,
+    gold: Optional[Path] = typer.Option(
+        None, "--gold", help="Score the current model on your own JSONL file (text, topics, stance per line) instead."
+    ),
+    model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: model.path in params.yaml)."),
+    output_format: str = typer.Option("table", "--format", help="table (for people) or json (for programs)."),
+) -> None:
+    """Evaluate on the held-out test split (a pipeline stage), or on --gold FILE."""
+    from pipeline import evaluate as stage
+    from pipeline.config import LabelSet
+
+    with user_errors():
+        settings = _params(params)
+        if gold is None:
+            metrics = stage.run(settings)
+            typer.echo(_headline(metrics["model"]), err=True)
+            return
+        from pipeline.model import load
+
+        if output_format not in ("table", "json"):
+            raise UserError(f"--format must be table or json, not {output_format!r}")
+        labels = LabelSet.from_params(settings)
+        scores = stage.evaluate_gold(str(gold), load(model or settings["model"]["path"]), labels)
+    if output_format == "json":
+        import json
+
+        typer.echo(json.dumps(scores, indent=2))
+    else:
+        typer.echo(_score_table(scores))
+
+
+def _headline(scores: dict[str, Any]) -> str:
+    return (
+        f"topic micro-F1 {scores['topic_micro_f1']:.3f}, macro-F1 {scores['topic_macro_f1']:.3f}; "
+        f"stance macro-F1 {scores['stance_macro_f1_on_topic']:.3f} on-topic, {scores['stance_macro_f1_all']:.3f} all"
+    )
+
+
+def _score_table(scores: dict[str, Any]) -> str:
+    lines = [_headline(scores), "", f"{'topic':<12} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}"]
+    for topic, s in scores["topics"]["per_topic"].items():
+        lines.append(f"{topic:<12} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} {s['support']:>8}")
+    lines += ["", f"{'stance':<12} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}  (on-topic sentences)"]
+    for stance, s in scores["stance_on_topic"]["per_class"].items():
+        lines.append(f"{stance:<12} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} {s['support']:>8}")
+    lines.append(f"\nexact topic-set match {scores['topics']['exact_match']:.3f}; sentences {scores['topics']['sentences']}")
+    return "\n".join(lines)
+
+
+@app.command()
+def predict(
+    paths: List[str] = typer.Argument(..., help="Text/Markdown/HTML files, directories (searched recursively), or - for stdin."),
+    output_format: str = typer.Option("table", "--format", "-f", help="table, jsonl, csv or json."),
+    lines: bool = typer.Option(False, "--lines", help="Each non-empty input line is one sentence; no cleaning or segmentation."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: model.path in params.yaml). Load only models you built or trust."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    summary_only: bool = typer.Option(False, "--summary-only", help="One summary line (or object) per article."),
+    explain: bool = typer.Option(False, "--explain", help="Show the words that pushed each prediction most."),
+    params: Path = PARAMS,
+) -> None:
+    """Classify new articles sentence by sentence.
+
+    Exit codes: 0 all inputs classified; 1 bad option or configuration; 3 model missing or
+    untrusted; 4 some inputs could not be read (the others were still classified).
+
+    Examples:
+
+      topicstance predict seeds/000_44e2312723fc0a82.txt
+
+      topicstance predict --format jsonl articles/ > labels.jsonl
+
+      cat headlines.txt | topicstance predict --lines -
+    """
+    from pipeline import predict as stage
+
+    with user_errors():
+        if output_format not in stage.FORMATS:
+            raise UserError(f"--format must be one of {', '.join(stage.FORMATS)}, not {output_format!r}")
+        problems = _run_predict(stage, paths, output_format, lines, model, output, summary_only, explain, params)
+        for problem in problems:
+            typer.echo(f"error: {problem}", err=True)
+        if problems:
+            raise typer.Exit(4)
+
+
+def _run_predict(stage: Any, paths: List[str], fmt: str, lines: bool, model_path: Optional[Path],
+                 output: Optional[Path], summary_only: bool, explain: bool, params_path: Path) -> list[str]:
+    from pipeline.clean import CleaningRules
+    from pipeline.model import load
+    from pipeline.records import atomic_open
+
+    settings = _params(params_path)
+    model = load(model_path or settings["model"]["path"])
+    rules = CleaningRules.load(settings["clean"]["rules"], settings["clean"].get("unicode_form", "NFC"))
+    problems: list[str] = []
+    max_bytes = int(settings.get("predict", {}).get("max_file_mb", 50)) * 1_000_000
+    from pipeline.segment import merge_rules
+
+    segmenting = (settings["segment"]["language"], merge_rules(settings["segment"].get("merge") or []))
+    docs = stage.documents(paths, rules, segmenting, lines, problems, max_bytes)
+    color = output is None and sys.stdout.isatty()
+    with (atomic_open(output) if output else contextlib.nullcontext(sys.stdout)) as sink:
+        everything: list[dict[str, Any]] = []
+        first = True
+        for doc in docs:
+            records = stage.classify(model, doc)
+            if explain:
+                for record in records:
+                    record["explain"] = stage.explain(model, record["text"])
+            summary = stage.summarize(records, model.labels.topics, model.labels.stances)
+            if fmt == "json":
+                everything.append({"summary": summary, **({} if summary_only else {"sentences": records})})
+            elif summary_only:
+                sink.write(stage.format_jsonl(summary) if fmt == "jsonl" else stage.format_summary_line(summary) + "\n")
+            elif fmt == "jsonl":
+                sink.write("".join(stage.format_jsonl(r) for r in records))
+            elif fmt == "csv":
+                sink.write(stage.format_csv_rows(records, header=first))
+            else:
+                sink.write(stage.format_table(records, summary, color))
+            first = False
+        if fmt == "json":
+            import json
+
+            sink.write(json.dumps(everything, indent=2, ensure_ascii=False) + "\n")
+    return problems
+
+
+@app.command()
+def suggest(
+    n: int = typer.Option(20, "--n", min=1, help="How many sentences to suggest."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the JSONL here instead of stdout."),
+    params: Path = PARAMS,
+) -> None:
+    """List the unlabeled sentences the model is least sure of, ready to annotate.
+
+    The output is annotation JSONL with empty labels: fill in "topics" and "stance"
+    (see docs/labels.md), save it under data/annotations/, and run `dvc repro`.
+    """
+    from pipeline import suggest as stage
+    from pipeline.config import LabelSet
+    from pipeline.model import load
+    from pipeline.records import read_jsonl, write_jsonl
+    from pipeline.rules import RuleSet
+
+    with user_errors():
+        settings = _params(params)
+        labels = LabelSet.from_params(settings)
+        model = load(settings["model"]["path"])
+        rules = RuleSet.load(settings["label"]["rules"], labels)
+        records = read_jsonl(settings["data"]["labeled"])
+        picked = stage.suggest(records, model, rules, n, float(settings["suggest"]["conflict_bonus"]))
+        if output:
+            write_jsonl(output, picked)
+        else:
+            from pipeline.records import dumps
+
+            sys.stdout.write("".join(dumps(r) + "\n" for r in picked))
+    typer.echo(f"suggested {len(picked)} sentences", err=True)
+
+
+@app.command()
+def corpus(
+    params: Path = PARAMS,
+    check_duplicates: bool = typer.Option(False, "--check-duplicates", help="Exit 1 if any near-duplicate sentences exist."),
+) -> None:
+    """Corpus figures: counts per topic, stance, style and split; annotator kappa; near-duplicates."""
+    from pipeline import corpus as stage
+
+    with user_errors():
+        report = stage.run(_params(params))
+    counts = report["counts"]
+    typer.echo(f"{counts['articles']} articles, {counts['sentences']} sentences, {counts['gold_sentences']} gold", err=True)
+    if report["near_duplicates"]:
+        typer.echo(f"{len(report['near_duplicates'])} near-duplicate sentence pairs (see reports/corpus.md)", err=True)
+        if check_duplicates:
+            raise typer.Exit(1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

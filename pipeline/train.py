@@ -1,0 +1,96 @@
+"""Train stage: fit the topic and stance classifiers on the training split.
+
+Gold sentences weigh 1; rule-labeled sentences weigh ``train.rule_weight`` (try
+``dvc exp run -S train.rule_weight=0.2``). Per-topic decision thresholds are chosen by
+article-grouped cross-validation inside the training split, never on test.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from pipeline.config import LabelSet
+from pipeline.errors import UserError
+from pipeline.metrics import topic_scores
+from pipeline.model import TopicStanceModel
+from pipeline.splits import group_folds
+
+
+def _arrays(records: list[dict[str, Any]], labels: LabelSet, rule_weight: float):  # type: ignore[no-untyped-def]
+    topic_rows = [r for r in records if r["topics"] is not None]
+    stance_rows = [r for r in records if r["stance"] is not None]
+    topic_y = np.array([[t in r["topics"] for t in labels.topics] for r in topic_rows], dtype=int)
+    stance_y = np.array([labels.stances.index(r["stance"]) for r in stance_rows], dtype=int)
+    weight = lambda rows, field: np.array([1.0 if r[field] == "gold" else rule_weight for r in rows])  # noqa: E731
+    return (
+        [r["text"] for r in topic_rows],
+        topic_y.reshape(len(topic_rows), len(labels.topics)),
+        weight(topic_rows, "topics_from"),
+        [r["text"] for r in stance_rows],
+        stance_y,
+        weight(stance_rows, "stance_from"),
+    )
+
+
+def fit_model(records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any]) -> TopicStanceModel:
+    """Fit a model on labeled records (all of them: callers pass the training rows)."""
+    topic_texts, topic_y, topic_w, stance_texts, stance_y, stance_w = _arrays(
+        records, labels, float(params["rule_weight"])
+    )
+    for t, topic in enumerate(labels.topics):
+        if topic_y.size == 0 or len(set(topic_y[:, t])) < 2:
+            raise UserError(f"cannot train topic '{topic}': the training split needs sentences with and without it")
+    if len(set(stance_y)) < 2:
+        raise UserError("cannot train stance: the training split needs at least two stances")
+    return TopicStanceModel(labels, params).fit(topic_texts, topic_y, topic_w, stance_texts, stance_y, stance_w)
+
+
+def tune_thresholds(records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], seed: int) -> np.ndarray:
+    """Per-topic thresholds maximizing out-of-fold F1 on the training split's gold sentences."""
+    grid = np.round(np.arange(0.1, 0.91, 0.05), 2)
+    gold = [r for r in records if r["topics_from"] == "gold"]
+    folds = group_folds([r["article"] for r in gold], int(params["threshold_folds"]), seed)
+    if len(folds) < 2:
+        return np.full(len(labels.topics), 0.5)
+    proba = np.zeros((len(gold), len(labels.topics)))
+    for fold in folds:
+        held_articles = {gold[i]["article"] for i in fold}
+        try:
+            fitted = fit_model([r for r in records if r["article"] not in held_articles], labels, params)
+        except UserError:
+            return np.full(len(labels.topics), 0.5)  # too little data to tune; keep the neutral threshold
+        proba[fold] = fitted.topic_proba(fitted.transform([gold[i]["text"] for i in fold]))
+    truth = np.array([[t in r["topics"] for t in labels.topics] for r in gold], dtype=bool)
+    best = []
+    for t in range(len(labels.topics)):
+        scores = [topic_scores(truth[:, [t]], proba[:, [t]] >= g, [labels.topics[t]])["micro_f1"] for g in grid]
+        best.append(float(grid[int(np.argmax(scores))]))
+    return np.array(best)
+
+
+def train(records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], seed: int) -> tuple[TopicStanceModel, dict[str, Any]]:
+    """The final model and the training counts for its metadata."""
+    rows = [r for r in records if r["split"] == "train" and (r["topics"] is not None or r["stance"] is not None)]
+    model = fit_model(rows, labels, params)
+    if params.get("tune_thresholds", True):
+        model.thresholds_ = tune_thresholds(rows, labels, params, seed)
+    counts = {
+        "topic_sentences": {src: sum(r["topics_from"] == src for r in rows) for src in ("gold", "rules")},
+        "stance_sentences": {src: sum(r["stance_from"] == src for r in rows) for src in ("gold", "rules")},
+        "articles": len({r["article"] for r in rows}),
+        "per_topic": {t: sum(t in (r["topics"] or []) for r in rows) for t in labels.topics},
+        "per_stance": {s: sum(r["stance"] == s for r in rows) for s in labels.stances},
+    }
+    return model, {"training": counts, "params": params}
+
+
+def run(params: dict[str, Any]) -> dict[str, Any]:
+    """The DVC stage: the fitted model and its metadata in models/."""
+    from pipeline.model import save
+    from pipeline.records import read_jsonl
+
+    labels = LabelSet.from_params(params)
+    model, extra = train(read_jsonl(params["data"]["labeled"]), labels, params["train"], int(params["split"]["seed"]))
+    return save(model, params["model"]["path"], extra)

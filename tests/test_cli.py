@@ -1,0 +1,155 @@
+"""The command line as users meet it, through typer's CliRunner."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+from conftest import SEED
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def in_project(trained_project, monkeypatch):
+    monkeypatch.chdir(trained_project)
+    return trained_project
+
+
+def invoke(*args, input=None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_help_teaches_every_command():
+    result = invoke("--help")
+    assert result.exit_code == 0
+    for command in ("clean", "segment", "label", "train", "evaluate", "predict", "suggest", "corpus"):
+        assert command in result.output
+
+
+def test_predict_jsonl_on_the_seed_gives_the_guide_sentences_without_furniture(in_project):
+    result = invoke("predict", "--format", "jsonl", str(SEED))
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 12
+    assert [r["index"] for r in rows] == list(range(12))
+    for row in rows:
+        assert set(row) >= {"article", "index", "text", "topics", "stance", "topic_scores", "stance_scores"}
+        assert row["stance"] in ("supportive", "critical", "neutral")
+        assert set(row["topic_scores"]) == {"migration", "fentanyl", "diplomacy"}
+        for furniture in ("Getty", "Glebova", "Font Size", "RELATED"):
+            assert furniture not in row["text"]
+
+
+def test_predict_table_is_readable_and_ends_with_a_summary(in_project):
+    result = invoke("predict", str(SEED))
+    assert result.exit_code == 0
+    assert "== " in result.stdout and "overall" in result.stdout
+
+
+def test_predict_lines_from_stdin(in_project):
+    result = invoke("predict", "--lines", "--format", "jsonl", "-", input="Migrants crossed the river.\n\nThe peso rose.\n")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in rows] == ["Migrants crossed the river.", "The peso rose."]
+    assert all(r["article"] == "-" for r in rows)
+
+
+def test_predict_csv_has_one_header(in_project, tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text("Second Article\n\nThe cartel moved pills north.\n", encoding="utf-8")
+    result = invoke("predict", "--format", "csv", str(SEED), str(other))
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("article,index,text,topics,stance,p_migration")
+    assert sum(line.startswith("article,") for line in lines) == 1
+    assert len(lines) == 1 + 12 + 2
+
+
+def test_predict_output_file_and_summary_only(in_project, tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = invoke("predict", "--format", "jsonl", "--summary-only", "--output", str(out), str(SEED))
+    assert result.exit_code == 0
+    summary = json.loads(out.read_text(encoding="utf-8"))
+    assert summary["sentences"] == 12 and set(summary["topic_share"]) == {"migration", "fentanyl", "diplomacy"}
+
+
+def test_predict_explain_names_words(in_project):
+    result = invoke("predict", "--format", "jsonl", "--explain", "--lines", "-", input="Migrants crossed the border.\n")
+    row = json.loads(result.stdout)
+    assert any(row["explain"].values())
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda d: d / "missing.txt", "missing.txt: no such file or directory"),
+        (lambda d: (d / "empty.txt").write_text("", encoding="utf-8") and d / "empty.txt" or d / "empty.txt", "empty.txt: empty file"),
+        (lambda d: (d / "blob.txt").write_bytes(b"\x00\x01\x02binary") and d / "blob.txt" or d / "blob.txt", "blob.txt: binary file"),
+        (lambda d: (d / "nodir").mkdir() or d / "nodir", "nodir: directory has no .txt"),
+    ],
+)
+def test_bad_inputs_get_one_line_and_exit_4_while_good_ones_run(in_project, tmp_path, make, message):
+    bad = make(tmp_path)
+    result = invoke("predict", "--format", "jsonl", str(bad), str(SEED))
+    assert result.exit_code == 4
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert len(result.stdout.splitlines()) == 12
+
+
+def test_invalid_utf8_is_replaced_with_a_warning(in_project, tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Título\n\nMigrants waited in Juárez.\n".encode("latin-1"))
+    result = invoke("predict", "--format", "jsonl", str(path))
+    assert result.exit_code == 0
+    assert "latin1.txt: invalid UTF-8" in result.stderr
+
+
+def test_missing_model_exits_3_and_says_dvc_repro(in_project, tmp_path):
+    result = invoke("predict", "--model", str(tmp_path / "none.joblib"), str(SEED))
+    assert result.exit_code == 3
+    assert "dvc repro" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unknown_format_is_a_usage_error(in_project):
+    result = invoke("predict", "--format", "xml", str(SEED))
+    assert result.exit_code == 1 and "--format must be one of" in result.stderr
+
+
+def test_evaluate_gold_reports_bad_lines_with_file_and_line(in_project, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"text": "Migrants waited.", "topics": ["migration"], "stance": "neutral"}\n{"text": "x", "topics": ["sports"], "stance": "neutral"}\n', encoding="utf-8")
+    result = invoke("evaluate", "--gold", str(gold))
+    assert result.exit_code == 1
+    assert "gold.jsonl:2: unknown topic 'sports'" in result.stderr
+
+
+def test_evaluate_gold_prints_table_and_json(in_project, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        '{"text": "Migrants waited at the bridge.", "topics": ["migration"], "stance": "neutral"}\n'
+        '{"text": "The festival sold tamales.", "topics": [], "stance": "neutral"}\n',
+        encoding="utf-8",
+    )
+    table = invoke("evaluate", "--gold", str(gold))
+    assert table.exit_code == 0 and "topic micro-F1" in table.stdout
+    as_json = json.loads(invoke("evaluate", "--gold", str(gold), "--format", "json").stdout)
+    assert as_json["topics"]["sentences"] == 2
+
+
+def test_suggest_writes_annotation_records_with_empty_labels(in_project):
+    result = invoke("suggest", "--n", "3")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert 0 < len(rows) <= 3
+    assert all(r["topics"] == [] and r["stance"] == "" and r["article"] and r["text"] for r in rows)
+
+
+def test_bad_params_file_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "params.yaml").write_text("labels: [unclosed\n", encoding="utf-8")
+    result = invoke("clean")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: params.yaml")
