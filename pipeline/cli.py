@@ -151,81 +151,76 @@ def _score_table(scores: dict[str, Any]) -> str:
 
 @app.command()
 def predict(
-    paths: List[str] = typer.Argument(..., help="Text/Markdown/HTML files, directories (searched recursively), or - for stdin."),
-    output_format: str = typer.Option("table", "--format", "-f", help="table, jsonl, csv or json."),
-    lines: bool = typer.Option(False, "--lines", help="Each non-empty input line is one sentence; no cleaning or segmentation."),
+    paths: List[str] = typer.Argument(..., help="Text, Markdown or HTML files; directories (searched recursively); - for stdin."),
+    output_format: str = typer.Option("table", "--format", "-f", help="table (people), jsonl, csv or json (programs)."),
+    lines: bool = typer.Option(False, "--lines", help="Each non-empty line is one sentence: no cleaning or segmentation; streams any size."),
     model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: model.path in params.yaml). Load only models you built or trust."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
-    summary_only: bool = typer.Option(False, "--summary-only", help="One summary line (or object) per article."),
-    explain: bool = typer.Option(False, "--explain", help="Show the words that pushed each prediction most."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
+    summary_only: bool = typer.Option(False, "--summary-only", help="Only the per-article summary: topic shares, stance counts, overall reading."),
+    explain: bool = typer.Option(False, "--explain", help="Add the words that pushed each predicted label most."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes; output keeps input order."),
     params: Path = PARAMS,
 ) -> None:
     """Classify new articles sentence by sentence.
 
-    Exit codes: 0 all inputs classified; 1 bad option or configuration; 3 model missing or
-    untrusted; 4 some inputs could not be read (the others were still classified).
+    Every article goes through the same cleaning and sentence splitting as the training data.
+    JSON Lines fields: article, index, text, topics, stance, topic_scores, stance_scores
+    (and explain with --explain).
+
+    Exit codes: 0 every input classified; 1 bad option or configuration; 3 model missing or
+    not the file its metadata describes; 4 some inputs could not be read (the rest were
+    classified, and each problem is one line on stderr).
 
     Examples:
 
       topicstance predict seeds/000_44e2312723fc0a82.txt
 
-      topicstance predict --format jsonl articles/ > labels.jsonl
+      topicstance predict --format jsonl --output labels.jsonl archive/
 
-      cat headlines.txt | topicstance predict --lines -
+      cat headlines.txt | topicstance predict --lines --format csv -
     """
     from pipeline import predict as stage
 
     with user_errors():
         if output_format not in stage.FORMATS:
             raise UserError(f"--format must be one of {', '.join(stage.FORMATS)}, not {output_format!r}")
-        problems = _run_predict(stage, paths, output_format, lines, model, output, summary_only, explain, params)
-        for problem in problems:
-            typer.echo(f"error: {problem}", err=True)
-        if problems:
-            raise typer.Exit(4)
+        from pipeline.clean import CleaningRules
+        from pipeline.model import load
+        from pipeline.records import atomic_open
+        from pipeline.segment import merge_rules
+
+        settings = _params(params)
+        loaded = load(model or settings["model"]["path"])
+        reader = stage.Reader(
+            rules=CleaningRules.load(settings["clean"]["rules"], settings["clean"].get("unicode_form", "NFC")),
+            language=settings["segment"]["language"],
+            merges=merge_rules(settings["segment"].get("merge") or []),
+            max_bytes=int(settings["predict"]["max_file_mb"]) * 1_000_000,
+            batch_size=int(settings["predict"]["batch_size"]),
+        )
+        names = reader.expand(paths)
+        docs = _with_progress(reader.documents(names, lines), len(names))
+        color = output is None and sys.stdout.isatty()
+        with atomic_open(output) if output else contextlib.nullcontext(sys.stdout) as sink:
+            stage.write_predictions(sink, loaded, docs, output_format, summary_only=summary_only, explain=explain, color=color, jobs=jobs)
+    for problem in reader.problems:
+        typer.echo(f"error: {problem}", err=True)
+    if reader.problems:
+        raise typer.Exit(4)
 
 
-def _run_predict(stage: Any, paths: List[str], fmt: str, lines: bool, model_path: Optional[Path],
-                 output: Optional[Path], summary_only: bool, explain: bool, params_path: Path) -> list[str]:
-    from pipeline.clean import CleaningRules
-    from pipeline.model import load
-    from pipeline.records import atomic_open
-
-    settings = _params(params_path)
-    model = load(model_path or settings["model"]["path"])
-    rules = CleaningRules.load(settings["clean"]["rules"], settings["clean"].get("unicode_form", "NFC"))
-    problems: list[str] = []
-    max_bytes = int(settings.get("predict", {}).get("max_file_mb", 50)) * 1_000_000
-    from pipeline.segment import merge_rules
-
-    segmenting = (settings["segment"]["language"], merge_rules(settings["segment"].get("merge") or []))
-    docs = stage.documents(paths, rules, segmenting, lines, problems, max_bytes)
-    color = output is None and sys.stdout.isatty()
-    with (atomic_open(output) if output else contextlib.nullcontext(sys.stdout)) as sink:
-        everything: list[dict[str, Any]] = []
-        first = True
-        for doc in docs:
-            records = stage.classify(model, doc)
-            if explain:
-                for record in records:
-                    record["explain"] = stage.explain(model, record["text"])
-            summary = stage.summarize(records, model.labels.topics, model.labels.stances)
-            if fmt == "json":
-                everything.append({"summary": summary, **({} if summary_only else {"sentences": records})})
-            elif summary_only:
-                sink.write(stage.format_jsonl(summary) if fmt == "jsonl" else stage.format_summary_line(summary) + "\n")
-            elif fmt == "jsonl":
-                sink.write("".join(stage.format_jsonl(r) for r in records))
-            elif fmt == "csv":
-                sink.write(stage.format_csv_rows(records, header=first))
-            else:
-                sink.write(stage.format_table(records, summary, color))
-            first = False
-        if fmt == "json":
-            import json
-
-            sink.write(json.dumps(everything, indent=2, ensure_ascii=False) + "\n")
-    return problems
+def _with_progress(docs: Iterator[Any], total: int) -> Iterator[Any]:
+    """Count finished inputs on stderr when there are many and stderr is a terminal."""
+    if total < 10 or not sys.stderr.isatty():
+        yield from docs
+        return
+    done = 0
+    for doc in docs:
+        yield doc
+        if doc.last:
+            done += 1
+            typer.echo(f"\r{done}/{total} inputs", err=True, nl=False)
+    typer.echo("", err=True)
 
 
 @app.command()

@@ -1,134 +1,189 @@
 """Predict: classify new articles sentence by sentence with the trained model.
 
-Articles go through the very same ``clean`` and ``segment`` code as the training corpus,
-so what the model sees at prediction time is what it was trained on.
+Articles go through the very same ``clean`` and ``segment`` code as the training corpus, so
+what the model sees at prediction time is what it was trained on. ``--lines`` input streams
+in batches, so an archive of any size runs in bounded memory and output starts at once.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import IO, Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from pipeline.clean import CleaningRules, clean_text
-from pipeline.errors import UserError
 from pipeline.model import TopicStanceModel
+from pipeline.records import dumps
 from pipeline.segment import MergeRule, article_sentences
-from pipeline.text import repair
+from pipeline.tables import csv_text
+from pipeline.text import quick_normalize
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 STDIN = "-"
+FORMATS = ("table", "jsonl", "csv", "json")
+STANCE_COLORS = {"supportive": "green", "critical": "red", "neutral": "white"}
 
 
 @dataclass
 class Document:
-    """One input: where it came from and its sentences."""
+    """Sentences of one input; a streamed input arrives as several batches."""
 
     name: str
     sentences: list[str]
+    start: int = 0
+    last: bool = True
 
 
-def expand_paths(paths: Sequence[str], problems: list[str]) -> Iterator[str]:
-    """Files as given, directories walked recursively for text files, ``-`` for stdin.
+@dataclass
+class Reader:
+    """How inputs become documents, and the problems met on the way (one line each)."""
 
-    A path that cannot be used is reported in ``problems`` and skipped, so one bad path
-    does not stop a run over an archive.
-    """
-    for raw in paths:
-        if raw == STDIN:
-            yield raw
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
-            if not found:
-                problems.append(f"{path}: directory has no .txt, .md or .html files")
-            yield from (p.as_posix() for p in found)
-        elif path.is_file():
-            yield path.as_posix()
-        else:
-            problems.append(f"{path}: no such file or directory")
+    rules: CleaningRules
+    language: str
+    merges: Sequence[MergeRule]
+    max_bytes: int
+    batch_size: int = 2000
+    problems: list[str] = field(default_factory=list)
 
+    def expand(self, paths: Sequence[str]) -> list[str]:
+        """Files as given, directories searched recursively for text files, ``-`` for stdin."""
+        found: list[str] = []
+        for raw in paths:
+            path = Path(raw)
+            if raw == STDIN or path.is_file():
+                found.append(raw if raw == STDIN else path.as_posix())
+            elif path.is_dir():
+                inside = sorted(p.as_posix() for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+                if not inside:
+                    self.problems.append(f"{path}: directory has no .txt, .md or .html files")
+                found += inside
+            else:
+                self.problems.append(f"{path}: no such file or directory")
+        return found
 
-def read_input(name: str, problems: list[str], max_bytes: int) -> str | None:
-    """The text of one input; invalid UTF-8 is replaced and warned about, binary files refused."""
-    try:
-        data = sys.stdin.buffer.read() if name == STDIN else Path(name).read_bytes()
-    except OSError as exc:
-        problems.append(f"{name}: cannot read ({exc.strerror or exc})")
-        return None
-    if len(data) > max_bytes:
-        problems.append(f"{name}: larger than {max_bytes // 1_000_000} MB; use --lines to stream it")
-        return None
-    if b"\x00" in data[:8192]:
-        problems.append(f"{name}: binary file, not text")
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        print(f"warning: {name}: invalid UTF-8 at byte {exc.start}; replaced undecodable bytes", file=sys.stderr)
-        text = data.decode("utf-8", errors="replace")
-    if not text.strip():
-        problems.append(f"{name}: empty file")
-        return None
-    return text
+    def documents(self, names: Iterable[str], lines: bool) -> Iterator[Document]:
+        for name in names:
+            yield from (self._lines(name) if lines else self._article(name))
 
+    def _open(self, name: str) -> IO[bytes] | None:
+        try:
+            return sys.stdin.buffer if name == STDIN else open(name, "rb")  # noqa: SIM115
+        except OSError as exc:
+            self.problems.append(f"{name}: cannot read ({exc.strerror or exc})")
+            return None
 
-def html_to_text(name: str, html: str) -> str | None:
-    """The article text of a saved web page, extracted by trafilatura (headline first)."""
-    import trafilatura
+    def _decode(self, name: str, data: bytes, warned: bool) -> tuple[str, bool]:
+        try:
+            return data.decode("utf-8"), warned
+        except UnicodeDecodeError as exc:
+            if not warned:
+                print(f"warning: {name}: invalid UTF-8 at byte {exc.start}; replaced undecodable bytes", file=sys.stderr)
+            return data.decode("utf-8", errors="replace"), True
 
-    extracted = trafilatura.bare_extraction(html, include_comments=False, include_tables=False, with_metadata=True)
-    if not extracted or not getattr(extracted, "text", None):
-        return None
-    title = getattr(extracted, "title", None)
-    return f"{title}\n\n{extracted.text}" if title else extracted.text
+    def _lines(self, name: str) -> Iterator[Document]:
+        """One sentence per non-empty line, in batches; no cleaning or segmentation."""
+        handle = self._open(name)
+        if handle is None:
+            return
+        batch: list[str] = []
+        start, warned, seen = 0, False, False
+        with handle if name != STDIN else _no_close(handle):
+            for raw in handle:
+                if not seen and b"\x00" in raw:
+                    self.problems.append(f"{name}: binary file, not text")
+                    return
+                text, warned = self._decode(name, raw, warned)
+                if text.strip():
+                    seen = True
+                    batch.append(quick_normalize(text))
+                if len(batch) >= self.batch_size:
+                    yield Document(name, batch, start, last=False)
+                    start, batch = start + len(batch), []
+        if not seen:
+            self.problems.append(f"{name}: empty file")
+            return
+        yield Document(name, batch, start, last=True)
 
-
-def documents(
-    paths: Sequence[str],
-    rules: CleaningRules,
-    segmenting: tuple[str, Sequence[MergeRule]],
-    lines: bool,
-    problems: list[str],
-    max_bytes: int,
-) -> Iterator[Document]:
-    """Every readable input as a document of sentences."""
-    for name in expand_paths(paths, problems):
-        text = read_input(name, problems, max_bytes)
-        if text is None:
-            continue
-        if lines:
-            yield Document(name, [repair(line) for line in text.splitlines() if line.strip()])
-            continue
-        if name.lower().endswith((".html", ".htm")):
-            extracted = html_to_text(name, text)
+    def _article(self, name: str) -> Iterator[Document]:
+        """A whole article: HTML extraction if needed, then the pipeline's clean and segment."""
+        handle = self._open(name)
+        if handle is None:
+            return
+        with handle if name != STDIN else _no_close(handle):
+            data = handle.read(self.max_bytes + 1)
+        if len(data) > self.max_bytes:
+            self.problems.append(f"{name}: larger than {self.max_bytes // 1_000_000} MB; split it, or use --lines to stream it")
+            return
+        if b"\x00" in data[:8192]:
+            self.problems.append(f"{name}: binary file, not text")
+            return
+        text, _ = self._decode(name, data, False)
+        if not text.strip():
+            self.problems.append(f"{name}: empty file")
+            return
+        if name.lower().endswith((".html", ".htm")) or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+            extracted = html_to_text(text)
             if extracted is None:
-                problems.append(f"{name}: no article text found in the HTML page")
-                continue
+                self.problems.append(f"{name}: no article text found in the HTML page")
+                return
             text = extracted
-        cleaned = clean_text(name, text, rules).to_record(name)
-        sentences = article_sentences(cleaned, *segmenting)
+        record = clean_text(name, text, self.rules).to_record(name)
+        sentences = article_sentences(record, self.language, self.merges)
         if not sentences:
-            problems.append(f"{name}: no sentences left after cleaning")
-            continue
+            self.problems.append(f"{name}: no sentences left after cleaning")
+            return
         yield Document(name, sentences)
 
 
-def classify(model: TopicStanceModel, document: Document) -> list[dict[str, Any]]:
+class _no_close:
+    """Use stdin in a with-block without closing it."""
+
+    def __init__(self, handle: IO[bytes]):
+        self.handle = handle
+
+    def __enter__(self) -> IO[bytes]:
+        return self.handle
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def html_to_text(html: str) -> str | None:
+    """The article of a saved web page, by trafilatura, as headline plus blank-line paragraphs.
+
+    Precision over recall: a page whose only text is navigation yields None, not "Home".
+    """
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=False, with_metadata=True, favor_precision=True, fast=True
+    )
+    body = getattr(extracted, "text", None) if extracted else None
+    if not body or not body.strip():
+        return None
+    paragraphs = [line.strip() for line in body.splitlines() if line.strip()]
+    title = (getattr(extracted, "title", None) or "").strip()
+    if title and paragraphs[0] != title:
+        paragraphs.insert(0, title)
+    return "\n\n".join(paragraphs)
+
+
+def classify(model: TopicStanceModel, document: Document, explain: bool = False) -> list[dict[str, Any]]:
     """One output record per sentence, in order, with labels and probabilities."""
+    if not document.sentences:
+        return []
     features = model.transform(document.sentences)
     topic_proba = model.topic_proba(features)
     stance_proba = model.stance_proba(features)
     chosen = model.topics_from(topic_proba)
     labels = model.labels
-    return [
+    records = [
         {
             "article": document.name,
-            "index": i,
+            "index": document.start + i,
             "text": text,
             "topics": [t for t, on in zip(labels.topics, chosen[i]) if on],
             "stance": labels.stances[int(stance_proba[i].argmax())],
@@ -137,113 +192,186 @@ def classify(model: TopicStanceModel, document: Document) -> list[dict[str, Any]
         }
         for i, text in enumerate(document.sentences)
     ]
+    if explain:
+        for record, row in zip(records, features.tocsr()):
+            record["explain"] = explain_row(model, row, record)
+    return records
 
 
-def summarize(records: Sequence[dict[str, Any]], topics: Sequence[str], stances: Sequence[str]) -> dict[str, Any]:
-    """An article's reading: share of sentences per topic, stance counts per topic, overall lean."""
-    total = len(records)
-    per_topic = {t: [r for r in records if t in r["topics"]] for t in topics}
-    on_topic = [r for r in records if r["topics"]]
-    counts = {s: sum(r["stance"] == s for r in on_topic) for s in stances}
-    return {
-        "article": records[0]["article"] if records else "",
-        "sentences": total,
-        "topic_share": {t: round(len(rows) / total, 3) if total else 0.0 for t, rows in per_topic.items()},
-        "stance_by_topic": {t: {s: sum(r["stance"] == s for r in rows) for s in stances} for t, rows in per_topic.items()},
-        "overall": overall_reading(counts),
-    }
-
-
-def overall_reading(counts: dict[str, int]) -> str:
-    """The stance that most on-topic sentences take, or 'mixed'/'no topic' when none leads."""
-    if not any(counts.values()):
-        return "no topic"
-    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return "mixed"
-    return ranked[0][0]
-
-
-def explain(model: TopicStanceModel, text: str, top: int = 3) -> dict[str, list[str]]:
-    """The features of this sentence that pushed each predicted label most (coefficient x value)."""
+def explain_row(model: TopicStanceModel, row: Any, record: dict[str, Any], top: int = 3) -> dict[str, list[str]]:
+    """The words and phrases of this sentence that pushed each chosen label most (coefficient x tf-idf)."""
     from pipeline.features import feature_names
 
-    features = model.transform([text])
-    names = feature_names(model.vectorizer_)
-    row = features.tocsr()
+    names = _names(model, feature_names)
     columns, values = row.indices, row.data
-    reasons: dict[str, list[str]] = {}
-    for t, topic in enumerate(model.labels.topics):
-        reasons[topic] = _top_features(model.topic_models_[t].coef_[0], columns, values, names, top)
-    stance = int(model.stance_proba(features)[0].argmax())
+    reasons = {
+        topic: _top(model.topic_models_[model.labels.topics.index(topic)].coef_[0], columns, values, names, top)
+        for topic in record["topics"]
+    }
     classes = list(model.stance_model_.classes_)
+    stance_index = model.labels.stances.index(record["stance"])
     coef = model.stance_model_.coef_
-    weights = coef[classes.index(stance)] if coef.shape[0] > 1 else (coef[0] if stance == classes[1] else -coef[0])
-    reasons[f"stance:{model.labels.stances[stance]}"] = _top_features(weights, columns, values, names, top)
+    weights = coef[classes.index(stance_index)] if coef.shape[0] > 1 else coef[0] * (1 if stance_index == classes[1] else -1)
+    reasons[f"stance {record['stance']}"] = _top(weights, columns, values, names, top)
     return reasons
 
 
-def _top_features(weights: np.ndarray, columns: np.ndarray, values: np.ndarray, names: list[str], top: int) -> list[str]:
+_NAME_CACHE: dict[int, list[str]] = {}
+
+
+def _names(model: TopicStanceModel, feature_names: Any) -> list[str]:
+    key = id(model.vectorizer_)
+    if key not in _NAME_CACHE:
+        _NAME_CACHE[key] = [name.split("__", 1)[1] for name in feature_names(model.vectorizer_)]
+    return _NAME_CACHE[key]
+
+
+def _top(weights: np.ndarray, columns: np.ndarray, values: np.ndarray, names: list[str], top: int) -> list[str]:
     contribution = weights[columns] * values
     order = np.argsort(-contribution)[:top]
-    return [names[columns[i]].split("__", 1)[1] for i in order if contribution[i] > 0]
+    return [names[columns[i]].strip() for i in order if contribution[i] > 0]
 
 
-FORMATS = ("table", "jsonl", "csv", "json")
-CSV_FIELDS = ("article", "index", "text", "topics", "stance", "topic_scores", "stance_scores")
+class Summary:
+    """Running article summary: share of sentences per topic, stance counts per topic, overall lean."""
+
+    def __init__(self, name: str, topics: Sequence[str], stances: Sequence[str]):
+        self.name, self.topics, self.stances = name, list(topics), list(stances)
+        self.sentences = 0
+        self.per_topic = {t: {s: 0 for s in stances} for t in topics}
+        self.on_topic = {s: 0 for s in stances}
+
+    def add(self, records: Iterable[dict[str, Any]]) -> None:
+        for record in records:
+            self.sentences += 1
+            for topic in record["topics"]:
+                self.per_topic[topic][record["stance"]] += 1
+            if record["topics"]:
+                self.on_topic[record["stance"]] += 1
+
+    def result(self) -> dict[str, Any]:
+        total = self.sentences
+        return {
+            "article": self.name,
+            "sentences": total,
+            "topic_share": {t: round(sum(c.values()) / total, 3) if total else 0.0 for t, c in self.per_topic.items()},
+            "stance_by_topic": self.per_topic,
+            "overall": overall_reading(self.on_topic),
+        }
 
 
-def format_jsonl(record: dict[str, Any]) -> str:
-    from pipeline.records import dumps
+def overall_reading(counts: dict[str, int]) -> str:
+    """The stance most on-topic sentences take; 'mixed' on a tie; 'no topic' without any."""
+    if not any(counts.values()):
+        return "no topic"
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    return "mixed" if len(ranked) > 1 and ranked[0][1] == ranked[1][1] else ranked[0][0]
 
-    return dumps(record) + "\n"
+
+def summary_line(summary: dict[str, Any]) -> str:
+    shares = ", ".join(f"{t} {share:.0%}" for t, share in summary["topic_share"].items())
+    return f"{summary['article']}: {summary['sentences']} sentences; {shares}; overall {summary['overall']}"
 
 
-def format_csv_rows(records: Iterable[dict[str, Any]], header: bool) -> str:
-    """CSV with topics joined by ';' and scores flattened to one column per label."""
-    from pipeline.tables import csv_text
-
-    records = list(records)
+def csv_rows(records: Sequence[dict[str, Any]], header: bool) -> str:
+    """CSV: topics joined by ';', one probability column per label."""
     if not records:
         return ""
-    topic_names = list(records[0]["topic_scores"])
-    stance_names = list(records[0]["stance_scores"])
-    headers = ["article", "index", "text", "topics", "stance", *(f"p_{t}" for t in topic_names), *(f"p_{s}" for s in stance_names)]
+    topics, stances = list(records[0]["topic_scores"]), list(records[0]["stance_scores"])
+    headers = ["article", "index", "text", "topics", "stance", *(f"p_{t}" for t in topics), *(f"p_{s}" for s in stances)]
     rows = [
         [r["article"], r["index"], r["text"], ";".join(r["topics"]), r["stance"],
-         *(r["topic_scores"][t] for t in topic_names), *(r["stance_scores"][s] for s in stance_names)]
+         *(r["topic_scores"][t] for t in topics), *(r["stance_scores"][s] for s in stances)]
         for r in records
     ]
     text = csv_text(headers, rows)
     return text if header else text.split("\n", 1)[1]
 
 
-STANCE_COLORS = {"supportive": "green", "critical": "red", "neutral": "white"}
-
-
-def format_table(records: Sequence[dict[str, Any]], summary: dict[str, Any], color: bool, width: int = 100) -> str:
-    """A readable per-article table: index, topics, stance with its probability, sentence."""
+def table_rows(records: Sequence[dict[str, Any]], color: bool, width: int = 110) -> str:
+    """Readable rows: index, topics, stance and its probability, the wrapped sentence."""
     import textwrap
 
     import click
 
-    style = (lambda text, fg: click.style(text, fg=fg)) if color else (lambda text, fg: text)
-    lines = [style(f"== {summary['article']}", "cyan")]
-    text_width = max(width - 44, 30)
+    paint = (lambda text, fg: click.style(text, fg=fg)) if color else (lambda text, fg: text)
+    lines = []
     for r in records:
+        wrapped = textwrap.wrap(r["text"], max(width - 50, 30)) or [""]
         topics = ", ".join(r["topics"]) or "other"
-        confidence = r["stance_scores"][r["stance"]]
-        wrapped = textwrap.wrap(r["text"], text_width) or [""]
-        stance = style(f"{r['stance']:<10}", STANCE_COLORS.get(r["stance"], "white"))
-        lines.append(f"{r['index']:>3}  {topics:<28} {stance} {confidence:4.2f}  {wrapped[0]}")
-        lines += [" " * 49 + more for more in wrapped[1:]]
+        stance = paint(f"{r['stance']:<10}", STANCE_COLORS.get(r["stance"], "white"))
+        lines.append(f"{r['index']:>4}  {topics:<30} {stance} {r['stance_scores'][r['stance']]:4.2f}  {wrapped[0]}")
+        lines += [" " * 52 + more for more in wrapped[1:]]
         if "explain" in r:
-            reasons = "; ".join(f"{k}: {', '.join(v)}" for k, v in r["explain"].items() if v)
-            lines.append(" " * 49 + style(f"why: {reasons}", "bright_black"))
-    lines.append(format_summary_line(summary))
-    return "\n".join(lines) + "\n\n"
+            why = "; ".join(f"{k}: {', '.join(v)}" for k, v in r["explain"].items() if v)
+            lines.append(" " * 52 + paint(f"why: {why}", "bright_black"))
+    return "".join(line + "\n" for line in lines)
 
 
-def format_summary_line(summary: dict[str, Any]) -> str:
-    shares = ", ".join(f"{t} {share:.0%}" for t, share in summary["topic_share"].items())
-    return f"{summary['article']}: {summary['sentences']} sentences; {shares}; overall {summary['overall']}"
+def classified(model: TopicStanceModel, docs: Iterable[Document], explain: bool, jobs: int) -> Iterator[tuple[Document, list[dict[str, Any]]]]:
+    """Classify documents in input order, in ``jobs`` processes when asked."""
+    if jobs <= 1:
+        for doc in docs:
+            yield doc, classify(model, doc, explain)
+        return
+    from joblib import Parallel, delayed
+
+    yield from Parallel(n_jobs=jobs, return_as="generator")(delayed(_classify_pair)(model, doc, explain) for doc in docs)
+
+
+def _classify_pair(model: TopicStanceModel, doc: Document, explain: bool) -> tuple[Document, list[dict[str, Any]]]:
+    return doc, classify(model, doc, explain)
+
+
+def summary_csv(result: dict[str, Any], header: bool) -> str:
+    """One CSV row per article summary: shares per topic, on-topic stance counts, overall reading."""
+    topics = list(result["topic_share"])
+    headers = ["article", "sentences", *(f"share_{t}" for t in topics), "overall"]
+    text = csv_text(headers, [[result["article"], result["sentences"], *result["topic_share"].values(), result["overall"]]])
+    return text if header else text.split("\n", 1)[1]
+
+
+def write_predictions(
+    sink: IO[str], model: TopicStanceModel, docs: Iterable[Document], fmt: str, *,
+    summary_only: bool = False, explain: bool = False, color: bool = False, jobs: int = 1,
+) -> int:
+    """Write every prediction (or only summaries) in the chosen format; return the sentence count."""
+    labels = model.labels
+    articles: list[dict[str, Any]] = []  # the json format is one document, written at the end
+    current: list[dict[str, Any]] = []
+    summary = Summary("", labels.topics, labels.stances)
+    header, count = True, 0
+    for doc, records in classified(model, docs, explain, jobs):
+        count += len(records)
+        if doc.start == 0:
+            summary = Summary(doc.name, labels.topics, labels.stances)
+            if fmt == "table" and not summary_only:
+                sink.write(f"== {doc.name}\n")
+        summary.add(records)
+        if fmt == "json" and not summary_only:
+            current.extend(records)
+        elif fmt == "jsonl" and not summary_only:
+            sink.write("".join(dumps(r) + "\n" for r in records))
+        elif fmt == "csv" and not summary_only and records:
+            sink.write(csv_rows(records, header))
+            header = False
+        elif fmt == "table" and not summary_only:
+            sink.write(table_rows(records, color))
+        if not doc.last:
+            continue
+        result = summary.result()
+        if fmt == "json":
+            articles.append({"summary": result, **({} if summary_only else {"sentences": current})})
+            current = []
+        elif fmt == "jsonl" and summary_only:
+            sink.write(dumps(result) + "\n")
+        elif fmt == "csv" and summary_only:
+            sink.write(summary_csv(result, header))
+            header = False
+        elif fmt == "table":
+            sink.write(summary_line(result) + ("\n" if summary_only else "\n\n"))
+    if fmt == "json":
+        import json
+
+        sink.write(json.dumps(articles, indent=2, ensure_ascii=False) + "\n")
+    return count

@@ -153,3 +153,52 @@ def test_bad_params_file_is_one_line(tmp_path, monkeypatch):
     result = invoke("clean")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: params.yaml")
+
+
+FIXTURES = SEED.parents[1] / "tests" / "fixtures"
+
+
+def test_predict_extracts_the_article_from_a_saved_web_page(in_project):
+    result = invoke("predict", "--format", "jsonl", str(FIXTURES / "page.html"))
+    assert result.exit_code == 0, result.output
+    texts = [json.loads(line)["text"] for line in result.stdout.splitlines()]
+    assert any("Yuma Sector recorded fewer migrant crossings" in t for t in texts)
+    assert not any(word in " ".join(texts) for word in ("Subscribe", "Privacy", "Advertisement", "Copyright"))
+
+
+def test_html_page_without_article_text_is_one_line_and_exit_4(in_project):
+    result = invoke("predict", str(FIXTURES / "empty_page.html"))
+    assert result.exit_code == 4
+    assert "empty_page.html: no article text found in the HTML page" in result.stderr
+
+
+def test_directories_are_searched_recursively_and_jobs_keep_input_order(in_project, tmp_path):
+    for i in range(4):
+        (tmp_path / "nested" / str(i)).mkdir(parents=True)
+        (tmp_path / "nested" / str(i) / "a.txt").write_text(f"Story {i}\n\nMigrants crossed near Yuma on day {i}.\n", encoding="utf-8")
+    serial = invoke("predict", "--format", "jsonl", str(tmp_path / "nested"))
+    parallel = invoke("predict", "--format", "jsonl", "--jobs", "2", str(tmp_path / "nested"))
+    assert serial.exit_code == parallel.exit_code == 0
+    assert serial.stdout == parallel.stdout
+    assert [json.loads(l)["article"].split("/")[-2] for l in serial.stdout.splitlines()][::2] == ["0", "1", "2", "3"]
+
+
+def test_lines_stream_in_batches_with_continuous_indexes(in_project, tmp_path):
+    import yaml
+
+    settings = yaml.safe_load((in_project / "params.yaml").read_text(encoding="utf-8"))
+    settings["predict"]["batch_size"] = 3
+    small = tmp_path / "params.yaml"
+    small.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    text = "".join(f"Sentence number {i} about migrants.\n" for i in range(10))
+    result = invoke("predict", "--lines", "--format", "jsonl", "--params", str(small), "-", input=text)
+    assert [json.loads(l)["index"] for l in result.stdout.splitlines()] == list(range(10))
+    summary = invoke("predict", "--lines", "--summary-only", "--format", "jsonl", "--params", str(small), "-", input=text)
+    assert json.loads(summary.stdout)["sentences"] == 10
+
+
+def test_json_format_groups_sentences_under_each_article(in_project):
+    result = invoke("predict", "--format", "json", str(SEED))
+    documents = json.loads(result.stdout)
+    assert len(documents) == 1 and len(documents[0]["sentences"]) == 12
+    assert documents[0]["summary"]["sentences"] == 12
