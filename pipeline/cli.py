@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import warnings
 from pathlib import Path
 from typing import Any, Iterator, List, Optional
 
@@ -32,14 +31,9 @@ app = typer.Typer(
 PARAMS = typer.Option(Path("params.yaml"), "--params", help="The pipeline's parameter file.")
 
 
-def _one_line_warning(message: Any, category: Any, filename: str, lineno: int, line: Any = None) -> str:
-    return f"warning: {message}\n"
-
-
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Turn a UserError into one line on stderr and its exit code, never a traceback."""
-    warnings.formatwarning = _one_line_warning
     try:
         yield
     except UserError as exc:

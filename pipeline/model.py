@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import warnings
+import sys
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -133,7 +133,7 @@ def load(path: str | Path) -> TopicStanceModel:
     built_with = metadata.get("libraries", {}).get("scikit-learn")
     running = importlib.metadata.version("scikit-learn")
     if built_with and built_with != running:
-        warnings.warn(f"{model_path}: built with scikit-learn {built_with}, running {running}; rebuild with `dvc repro`")
+        print(f"warning: {model_path}: built with scikit-learn {built_with}, running {running}; rebuild with `dvc repro`", file=sys.stderr)
     import joblib
 
     try:

@@ -135,8 +135,11 @@ def render_report(metrics: dict[str, Any], figures: dict[str, str], sections: di
         ),
         "\n## Per topic (test)\n",
         markdown_table(
-            ["topic", "precision", "recall", "F1", "support", "threshold"],
-            [[t, s["precision"], s["recall"], s["f1"], s["support"], metrics["thresholds"].get(t)] for t, s in model["topics"]["per_topic"].items()],
+            ["topic", "precision", "recall", "F1", "F1 of rules only", "support", "threshold"],
+            [
+                [t, s["precision"], s["recall"], s["f1"], metrics["baselines"]["rules"]["topic_f1"][t], s["support"], metrics["thresholds"].get(t)]
+                for t, s in model["topics"]["per_topic"].items()
+            ],
         ),
         f"\nExact-match rate of the topic set: {model['topics']['exact_match']:.3f}. "
         f"Expected calibration error of topic probabilities: {model.get('topic_ece', 0):.3f}.\n",

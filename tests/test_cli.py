@@ -202,3 +202,46 @@ def test_json_format_groups_sentences_under_each_article(in_project):
     documents = json.loads(result.stdout)
     assert len(documents) == 1 and len(documents[0]["sentences"]) == 12
     assert documents[0]["summary"]["sentences"] == 12
+
+
+def test_file_over_the_size_limit_is_refused_with_a_hint(in_project, tmp_path):
+    import yaml
+
+    settings = yaml.safe_load((in_project / "params.yaml").read_text(encoding="utf-8"))
+    settings["predict"]["max_file_mb"] = 0
+    small = tmp_path / "params.yaml"
+    small.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    result = invoke("predict", "--params", str(small), str(SEED))
+    assert result.exit_code == 4
+    assert "larger than 0 MB; split it, or use --lines" in result.stderr
+
+
+def test_unreadable_file_is_reported_and_the_rest_still_run(in_project, tmp_path, monkeypatch):
+    import builtins
+
+    locked = tmp_path / "locked.txt"
+    locked.write_text("Headline\n\nText.\n", encoding="utf-8")
+    real_open = builtins.open
+
+    def guarded(file, *args, **kwargs):
+        if str(file) == str(locked):
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    result = invoke("predict", "--format", "jsonl", str(locked), str(SEED))
+    assert result.exit_code == 4
+    assert "locked.txt: cannot read (Permission denied)" in result.stderr
+    assert len(result.stdout.splitlines()) == 12
+
+
+def test_model_from_another_scikit_learn_warns_with_both_versions(in_project, tmp_path):
+    import shutil
+
+    shutil.copy(in_project / "models/model.joblib", tmp_path / "old.joblib")
+    metadata = json.loads((in_project / "models/model.json").read_text(encoding="utf-8"))
+    metadata["libraries"]["scikit-learn"] = "0.24.2"
+    (tmp_path / "old.json").write_text(json.dumps(metadata), encoding="utf-8")
+    result = invoke("predict", "--model", str(tmp_path / "old.joblib"), "--lines", "-", input="Migrants waited.\n")
+    assert result.exit_code == 0
+    assert "built with scikit-learn 0.24.2, running" in result.stderr
