@@ -8,7 +8,7 @@ are not trained on. The stage also writes the labeling report (reports/labeling.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from pipeline.annotations import Annotation, load_annotations, match_annotations
 from pipeline.config import LabelSet
 from pipeline.errors import UserError
 from pipeline.metrics import stance_scores, topic_scores
-from pipeline.rules import NO_TOPIC, LabelModel, RuleSet, decide
+from pipeline.rules import NO_TOPIC, Aggregate, LabelModel, RuleSet, decide
 from pipeline.splits import assign_splits, group_folds
 from pipeline.tables import markdown_table
 
@@ -73,7 +73,17 @@ def label_sentences(
     return records, report
 
 
-def _records(sentences, split, votes, rules, gold, aggregate, labels, threshold):  # type: ignore[no-untyped-def]
+def _records(
+    sentences: list[dict[str, Any]],
+    split: np.ndarray,
+    votes: np.ndarray,
+    rules: RuleSet,
+    gold: dict[tuple[str, int], Annotation],
+    aggregate: Aggregate,
+    labels: LabelSet,
+    threshold: float,
+) -> Iterator[dict[str, Any]]:
+    """One labeled record per sentence: gold as annotated, otherwise rules above the confidence threshold."""
     topic_conf = aggregate.topic_confidence()
     stance_conf = aggregate.stance_confidence()
     for i, sentence in enumerate(sentences):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Sequence
 
@@ -200,9 +201,7 @@ def classify(model: TopicStanceModel, document: Document, explain: bool = False)
 
 def explain_row(model: TopicStanceModel, row: Any, record: dict[str, Any], top: int = 3) -> dict[str, list[str]]:
     """The words and phrases of this sentence that pushed each chosen label most (coefficient x tf-idf)."""
-    from pipeline.features import feature_names
-
-    names = _names(model, feature_names)
+    names = _feature_names(model.vectorizer_)
     columns, values = row.indices, row.data
     reasons = {
         topic: _top(model.topic_models_[model.labels.topics.index(topic)].coef_[0], columns, values, names, top)
@@ -216,14 +215,12 @@ def explain_row(model: TopicStanceModel, row: Any, record: dict[str, Any], top: 
     return reasons
 
 
-_NAME_CACHE: dict[int, list[str]] = {}
+@lru_cache(maxsize=2)
+def _feature_names(vectorizer: Any) -> list[str]:
+    """Readable feature names without their "words__"/"chars__" prefix, computed once per model."""
+    from pipeline.features import feature_names
 
-
-def _names(model: TopicStanceModel, feature_names: Any) -> list[str]:
-    key = id(model.vectorizer_)
-    if key not in _NAME_CACHE:
-        _NAME_CACHE[key] = [name.split("__", 1)[1] for name in feature_names(model.vectorizer_)]
-    return _NAME_CACHE[key]
+    return [name.split("__", 1)[1] for name in feature_names(vectorizer)]
 
 
 def _top(weights: np.ndarray, columns: np.ndarray, values: np.ndarray, names: list[str], top: int) -> list[str]:

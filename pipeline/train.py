@@ -7,7 +7,7 @@ article-grouped cross-validation inside the training split, never on test.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -18,33 +18,45 @@ from pipeline.model import TopicStanceModel
 from pipeline.splits import group_folds
 
 
-def _arrays(records: list[dict[str, Any]], labels: LabelSet, rule_weight: float):  # type: ignore[no-untyped-def]
+class TrainingArrays(NamedTuple):
+    """Texts, targets and sample weights for the topic and the stance classifiers."""
+
+    topic_texts: list[str]
+    topic_targets: np.ndarray
+    topic_weights: np.ndarray
+    stance_texts: list[str]
+    stance_targets: np.ndarray
+    stance_weights: np.ndarray
+
+
+def training_arrays(records: list[dict[str, Any]], labels: LabelSet, rule_weight: float) -> TrainingArrays:
+    """Each task trains on the sentences labeled for it; gold weighs 1, rule labels ``rule_weight``."""
     topic_rows = [r for r in records if r["topics"] is not None]
     stance_rows = [r for r in records if r["stance"] is not None]
+
+    def weights(rows: list[dict[str, Any]], source: str) -> np.ndarray:
+        return np.array([1.0 if r[source] == "gold" else rule_weight for r in rows])
+
     topic_y = np.array([[t in r["topics"] for t in labels.topics] for r in topic_rows], dtype=int)
-    stance_y = np.array([labels.stances.index(r["stance"]) for r in stance_rows], dtype=int)
-    weight = lambda rows, field: np.array([1.0 if r[field] == "gold" else rule_weight for r in rows])  # noqa: E731
-    return (
+    return TrainingArrays(
         [r["text"] for r in topic_rows],
         topic_y.reshape(len(topic_rows), len(labels.topics)),
-        weight(topic_rows, "topics_from"),
+        weights(topic_rows, "topics_from"),
         [r["text"] for r in stance_rows],
-        stance_y,
-        weight(stance_rows, "stance_from"),
+        np.array([labels.stances.index(r["stance"]) for r in stance_rows], dtype=int),
+        weights(stance_rows, "stance_from"),
     )
 
 
 def fit_model(records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any]) -> TopicStanceModel:
     """Fit a model on labeled records (all of them: callers pass the training rows)."""
-    topic_texts, topic_y, topic_w, stance_texts, stance_y, stance_w = _arrays(
-        records, labels, float(params["rule_weight"])
-    )
+    arrays = training_arrays(records, labels, float(params["rule_weight"]))
     for t, topic in enumerate(labels.topics):
-        if topic_y.size == 0 or len(set(topic_y[:, t])) < 2:
+        if arrays.topic_targets.size == 0 or len(set(arrays.topic_targets[:, t])) < 2:
             raise UserError(f"cannot train topic '{topic}': the training split needs sentences with and without it")
-    if len(set(stance_y)) < 2:
+    if len(set(arrays.stance_targets)) < 2:
         raise UserError("cannot train stance: the training split needs at least two stances")
-    return TopicStanceModel(labels, params).fit(topic_texts, topic_y, topic_w, stance_texts, stance_y, stance_w)
+    return TopicStanceModel(labels, params).fit(*arrays)
 
 
 def tune_thresholds(records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], seed: int) -> np.ndarray:
