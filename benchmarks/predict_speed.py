@@ -16,12 +16,12 @@ import argparse
 import io
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -107,21 +107,41 @@ def memory(megabytes: int) -> dict[str, float]:
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **ONE_CORE}, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert process.stdout is not None
+    peak_kb = [0]
+    watcher = threading.Thread(target=_watch_peak, args=(process, peak_kb), daemon=True)
+    watcher.start()
     process.stdout.readline()
     first = time.perf_counter() - start
     lines = 1 + sum(1 for _ in process.stdout)
     process.wait()
     total = time.perf_counter() - start
+    watcher.join()
     os.unlink(path)
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
         "input_mb": round(written / 1_000_000, 1),
         "sentences": lines,
-        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "peak_rss_mb": round(peak_kb[0] / 1024, 1),
         "first_output_s": round(first, 2),
         "total_s": round(total, 1),
         "sentences_per_s": round(lines / total),
     }
+
+
+def _watch_peak(process: subprocess.Popen, peak_kb: list[int]) -> None:
+    """Poll the child's high-water mark (VmHWM) until it exits.
+
+    Not getrusage(RUSAGE_CHILDREN): a forked child is charged the parent's pages until it execs,
+    so it would report this benchmark's own memory, not predict's.
+    """
+    status = Path(f"/proc/{process.pid}/status")
+    while process.poll() is None:
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak_kb[0] = max(peak_kb[0], int(line.split()[1]))
+        except OSError:
+            break
+        time.sleep(0.2)
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """Sentence features: TF-IDF over word n-grams, optionally joined by character n-grams.
 
 Character n-grams make the model robust to inflections and names it saw only in part
-("deportations" / "deported", "Sinaloa" / "sinaloense"); `train.char_ngrams` switches them off
-when speed matters more (see benchmarks/ for the trade-off).
+("deportations" / "deported", "Sinaloa" / "sinaloense"); docs/speed.md has the measured
+accuracy-speed trade-off behind the n-gram ranges in params.yaml.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ def build_vectorizer(params: dict[str, Any]) -> FeatureUnion:
         (
             "words",
             TfidfVectorizer(
-                ngram_range=(1, int(params.get("word_ngram_max", 2))),
-                min_df=int(params.get("min_df", 1)),
+                ngram_range=(1, int(params["word_ngram_max"])),
+                min_df=int(params["min_df"]),
                 sublinear_tf=True,
                 lowercase=True,
                 token_pattern=r"(?u)\b\w[\w'-]*\w\b|\b\w\b",
@@ -29,15 +29,15 @@ def build_vectorizer(params: dict[str, Any]) -> FeatureUnion:
             ),
         )
     ]
-    if params.get("char_ngrams", True):
-        low, high = params.get("char_ngram_range", [3, 5])
+    if params["char_ngrams"]:
+        low, high = params["char_ngram_range"]
         parts.append(
             (
                 "chars",
                 TfidfVectorizer(
                     analyzer="char_wb",
                     ngram_range=(int(low), int(high)),
-                    min_df=int(params.get("min_df", 1)),
+                    min_df=int(params["min_df"]),
                     sublinear_tf=True,
                     lowercase=True,
                     dtype=np.float32,
