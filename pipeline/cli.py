@@ -125,10 +125,14 @@ def evaluate(
         typer.echo(_score_table(scores))
 
 
+def _figure(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def _headline(scores: dict[str, Any]) -> str:
     return (
-        f"topic micro-F1 {scores['topic_micro_f1']:.3f}, macro-F1 {scores['topic_macro_f1']:.3f}; "
-        f"stance macro-F1 {scores['stance_macro_f1_on_topic']:.3f} on-topic, {scores['stance_macro_f1_all']:.3f} all"
+        f"topic micro-F1 {_figure(scores['topic_micro_f1'])}, macro-F1 {_figure(scores['topic_macro_f1'])}; "
+        f"stance macro-F1 {_figure(scores['stance_macro_f1_on_topic'])} on-topic, {_figure(scores['stance_macro_f1_all'])} all"
     )
 
 

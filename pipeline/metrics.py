@@ -41,6 +41,8 @@ def topic_scores(truth: np.ndarray, predicted: np.ndarray, names: Sequence[str])
 def stance_scores(truth: np.ndarray, predicted: np.ndarray, names: Sequence[str]) -> dict[str, object]:
     """Per-class precision/recall/F1/support, macro F1 and accuracy over the given sentences."""
     labels = list(range(len(names)))
+    if not len(truth):
+        return {"per_class": {}, "macro_f1": None, "accuracy": None, "sentences": 0}
     p, r, f, support = precision_recall_fscore_support(truth, predicted, labels=labels, zero_division=0)
     present = support > 0
     return {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 from typing import Iterable
 
 
@@ -11,20 +10,24 @@ def _rank(article: str, seed: int) -> str:
     return hashlib.sha256(f"{seed}:{article}".encode()).hexdigest()
 
 
+def _unit(article: str, seed: int) -> float:
+    """A stable pseudo-random number in [0, 1) for an article."""
+    return int(_rank(article, seed)[:12], 16) / 16**12
+
+
 def assign_splits(
     articles: Iterable[str], gold_articles: set[str], test_fraction: float, seed: int, always_test: Iterable[str]
 ) -> dict[str, str]:
-    """Pick test articles among those with gold labels (others have nothing to score).
+    """Test articles are gold articles whose hash falls under ``test_fraction`` (others have nothing to score).
 
-    The choice is a stable hash of the article id, so adding an article never moves the others;
-    ``always_test`` articles (the seed) are in test and count toward the fraction.
+    Each article's split depends on its id alone, so adding or removing articles never moves
+    another one between train and test; ``always_test`` articles (the seed) are always in test.
     """
-    articles = sorted(set(articles))
-    forced = {a for a in always_test if a in gold_articles}
-    candidates = sorted((a for a in gold_articles - forced), key=lambda a: _rank(a, seed))
-    wanted = max(math.ceil(test_fraction * len(gold_articles)) - len(forced), 0)
-    test = forced | set(candidates[:wanted])
-    return {article: "test" if article in test else "train" for article in articles}
+    forced = set(always_test)
+    return {
+        article: "test" if article in gold_articles and (article in forced or _unit(article, seed) < test_fraction) else "train"
+        for article in sorted(set(articles))
+    }
 
 
 def group_folds(groups: list[str], k: int, seed: int) -> list[list[int]]:

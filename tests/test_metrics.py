@@ -38,3 +38,8 @@ def test_expected_calibration_error_hand_computed():
     proba = np.array([0.9, 0.9, 0.2, 0.2])
     # bin 0.9: conf .9 acc .5 -> gap .4 * 2; bin 0.2: conf .2 acc 1 -> gap .8 * 2; total 2.4/4
     assert expected_calibration_error(truth, proba) == pytest.approx(0.6)
+
+
+def test_stance_scores_of_no_sentences_are_empty_not_an_error():
+    scores = stance_scores(np.array([], dtype=int), np.array([], dtype=int), ["s", "c", "n"])
+    assert scores["macro_f1"] is None and scores["sentences"] == 0
