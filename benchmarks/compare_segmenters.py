@@ -73,7 +73,7 @@ class Result:
 def load_cases(path: Path = CASES_PATH) -> list[Case]:
     """Read the JSONL cases and check gold sentences are ordered substrings."""
     cases = []
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         obj = json.loads(line)

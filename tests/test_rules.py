@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 import yaml
 
-from pipeline.config import LabelSet, load_params
+from pipeline.config import load_params
 from pipeline.errors import UserError
 from pipeline.rules import LabelModel, RuleSet, decide
 
-from conftest import ROOT, make_project
+from conftest import make_project
 
 
 def rules_file(tmp_path, rules):
