@@ -297,11 +297,11 @@ def table_rows(records: Sequence[dict[str, Any]], color: bool, width: int = 110)
         wrapped = textwrap.wrap(r["text"], max(width - 50, 30)) or [""]
         topics = ", ".join(r["topics"]) or "other"
         stance = paint(f"{r['stance']:<10}", STANCE_COLORS.get(r["stance"], "white"))
-        lines.append(f"{r['index']:>4}  {topics:<30} {stance} {r['stance_scores'][r['stance']]:4.2f}  {wrapped[0]}")
-        lines += [" " * 52 + more for more in wrapped[1:]]
+        lines.append(f"{r['index']:>4}  {topics:<31} {stance} {r['stance_scores'][r['stance']]:4.2f}  {wrapped[0]}")
+        lines += [" " * 53 + more for more in wrapped[1:]]
         if "explain" in r:
             why = "; ".join(f"{k}: {', '.join(v)}" for k, v in r["explain"].items() if v)
-            lines.append(" " * 52 + paint(f"why: {why}", "bright_black"))
+            lines.append(" " * 53 + paint(f"why: {why}", "bright_black"))
     return "".join(line + "\n" for line in lines)
 
 
