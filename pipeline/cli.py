@@ -13,7 +13,7 @@ from typing import Any, Iterator, List, Optional
 
 import typer
 
-from pipeline.errors import UserError
+from pipeline.errors import SOME_INPUTS_FAILED, UserError
 
 app = typer.Typer(
     help=(
@@ -204,7 +204,7 @@ def predict(
     for problem in reader.problems:
         typer.echo(f"error: {problem}", err=True)
     if reader.problems:
-        raise typer.Exit(4)
+        raise typer.Exit(SOME_INPUTS_FAILED)
 
 
 def _with_progress(docs: Iterator[Any], total: int) -> Iterator[Any]:

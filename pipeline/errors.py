@@ -9,13 +9,11 @@ class UserError(Exception):
     exit_code = 1
 
 
-class InputError(UserError):
-    """Some input paths could not be read; the rest of the run went on (exit code 4)."""
-
-    exit_code = 4
-
-
 class ModelError(UserError):
     """The model is missing, corrupted, or not the one its metadata describes (exit code 3)."""
 
     exit_code = 3
+
+
+SOME_INPUTS_FAILED = 4
+"""Exit code of a run that classified what it could but met unreadable inputs (each named on stderr)."""
