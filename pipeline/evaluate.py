@@ -17,7 +17,7 @@ from pipeline.metrics import Gold, Predictions, expected_calibration_error, stan
 from pipeline.model import TopicStanceModel
 from pipeline.rules import LabelModel, RuleSet, decide
 from pipeline.splits import group_folds
-from pipeline.train import fit_model, tune_thresholds
+from pipeline.train import fit_tuned
 
 HEADLINE = ("topic_micro_f1", "topic_macro_f1", "stance_macro_f1_on_topic")
 
@@ -84,11 +84,9 @@ def cross_validate(
         train_rows = [r for r in records if r["article"] not in held and r["article"] not in never_train]
         train_rows = [{**r, "split": "train"} for r in train_rows if r["topics"] is not None or r["stance"] is not None]
         try:
-            model = fit_model(train_rows, labels, params["train"])
+            model = fit_tuned(train_rows, labels, params["train"], int(split["seed"]))
         except UserError:
             continue  # a fold missing every example of a label cannot be trained; "folds" reports how many ran
-        if params["train"].get("tune_thresholds", True):
-            model.thresholds_ = tune_thresholds(train_rows, labels, params["train"], int(split["seed"]))
         test = Gold.from_records([gold_records[i] for i in fold], labels)
         per_fold.append(score(test, model_predictions(model, test.texts), labels))
     if not per_fold:
@@ -101,8 +99,6 @@ def cross_validate(
         }
         for name in HEADLINE
     }
-
-
 
 
 def _baseline(scored: dict[str, Any]) -> dict[str, Any]:

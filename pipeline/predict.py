@@ -8,10 +8,11 @@ in batches, so an archive of any size runs in bounded memory and output starts a
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Sequence
+from typing import IO, Any, ContextManager, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -69,9 +70,10 @@ class Reader:
         for name in names:
             yield from (self._lines(name) if lines else self._article(name))
 
-    def _open(self, name: str) -> IO[bytes] | None:
+    def _open(self, name: str) -> ContextManager[IO[bytes]] | None:
+        """The input as a context manager; standard input is used, never closed."""
         try:
-            return sys.stdin.buffer if name == STDIN else open(name, "rb")  # noqa: SIM115
+            return nullcontext(sys.stdin.buffer) if name == STDIN else open(name, "rb")  # noqa: SIM115
         except OSError as exc:
             self.problems.append(f"{name}: cannot read ({exc.strerror or exc})")
             return None
@@ -91,8 +93,8 @@ class Reader:
             return
         batch: list[str] = []
         start, warned, seen = 0, False, False
-        with handle if name != STDIN else _no_close(handle):
-            for raw in handle:
+        with handle as stream:
+            for raw in stream:
                 if not seen and b"\x00" in raw:
                     self.problems.append(f"{name}: binary file, not text")
                     return
@@ -113,8 +115,8 @@ class Reader:
         handle = self._open(name)
         if handle is None:
             return
-        with handle if name != STDIN else _no_close(handle):
-            data = handle.read(self.max_bytes + 1)
+        with handle as stream:
+            data = stream.read(self.max_bytes + 1)
         if len(data) > self.max_bytes:
             self.problems.append(f"{name}: larger than {self.max_bytes // 1_000_000} MB; split it, or use --lines to stream it")
             return
@@ -137,19 +139,6 @@ class Reader:
             self.problems.append(f"{name}: no sentences left after cleaning")
             return
         yield Document(name, sentences)
-
-
-class _no_close:
-    """Use stdin in a with-block without closing it."""
-
-    def __init__(self, handle: IO[bytes]):
-        self.handle = handle
-
-    def __enter__(self) -> IO[bytes]:
-        return self.handle
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def html_to_text(html: str) -> str | None:
@@ -281,8 +270,7 @@ def csv_rows(records: Sequence[dict[str, Any]], header: bool) -> str:
          *(r["topic_scores"][t] for t in topics), *(r["stance_scores"][s] for s in stances)]
         for r in records
     ]
-    text = csv_text(headers, rows)
-    return text if header else text.split("\n", 1)[1]
+    return csv_text(headers, rows, header)
 
 
 def table_rows(records: Sequence[dict[str, Any]], color: bool, width: int = 110) -> str:
@@ -324,8 +312,7 @@ def summary_csv(result: dict[str, Any], header: bool) -> str:
     """One CSV row per article summary: shares per topic, on-topic stance counts, overall reading."""
     topics = list(result["topic_share"])
     headers = ["article", "sentences", *(f"share_{t}" for t in topics), "overall"]
-    text = csv_text(headers, [[result["article"], result["sentences"], *result["topic_share"].values(), result["overall"]]])
-    return text if header else text.split("\n", 1)[1]
+    return csv_text(headers, [[result["article"], result["sentences"], *result["topic_share"].values(), result["overall"]]], header)
 
 
 def write_predictions(

@@ -22,9 +22,11 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str
     return "\n".join(lines) + "\n"
 
 
-def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], header: bool = True) -> str:
+    """CSV rows, with the header line unless ``header`` is False (for appending to a stream)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
+    if header:
+        writer.writerow(headers)
     writer.writerows(rows)
     return buffer.getvalue()

@@ -82,12 +82,18 @@ def tune_thresholds(records: list[dict[str, Any]], labels: LabelSet, params: dic
     return np.array(best)
 
 
+def fit_tuned(records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], seed: int) -> TopicStanceModel:
+    """The recipe every model goes through: fit, then per-topic thresholds when ``tune_thresholds`` is on."""
+    model = fit_model(records, labels, params)
+    if params.get("tune_thresholds", True):
+        model.thresholds_ = tune_thresholds(records, labels, params, seed)
+    return model
+
+
 def train(records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], seed: int) -> tuple[TopicStanceModel, dict[str, Any]]:
     """The final model and the training counts for its metadata."""
     rows = [r for r in records if r["split"] == "train" and (r["topics"] is not None or r["stance"] is not None)]
-    model = fit_model(rows, labels, params)
-    if params.get("tune_thresholds", True):
-        model.thresholds_ = tune_thresholds(rows, labels, params, seed)
+    model = fit_tuned(rows, labels, params, seed)
     counts = {
         "topic_sentences": {src: sum(r["topics_from"] == src for r in rows) for src in ("gold", "rules")},
         "stance_sentences": {src: sum(r["stance_from"] == src for r in rows) for src in ("gold", "rules")},
