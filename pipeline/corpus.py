@@ -1,4 +1,4 @@
-"""Corpus report: counts per topic, stance, style and split; annotator agreement; duplicates.
+"""Corpus report: counts per topic, stance, style and split; agreement per round; duplicates; cues.
 
 The figures in docs/corpus.md come from here (``topicstance corpus``, a DVC stage), so they
 are regenerated with the data and never go stale.
@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 from pipeline.annotations import read_annotation_file, sentence_key
 from pipeline.config import LabelSet
+from pipeline.cues import cue_audit, length_profile
 from pipeline.metrics import kappa
 from pipeline.tables import markdown_table
 
@@ -72,7 +73,50 @@ def corpus_counts(records: list[dict[str, Any]], styles: dict[str, str], labels:
     }
 
 
-def render(counts: dict[str, Any], agree: dict[str, Any] | None, duplicates: list[dict[str, Any]]) -> str:
+def _agreement_section(name: str, agree: dict[str, Any]) -> list[str]:
+    return [
+        f"\n### {name}: {agree['sentences']} sentences annotated twice, before settling\n",
+        markdown_table(
+            ["label", "Cohen's kappa", "raw agreement"],
+            [[t, v["kappa"], v["raw_agreement"]] for t, v in agree["topics"].items()]
+            + [["stance", agree["stance"]["kappa"], agree["stance"]["raw_agreement"]]],
+        ),
+        f"\nExact agreement on the whole topic set: {agree['topic_set_exact_agreement']:.3f}.\n",
+    ]
+
+
+def _lengths_section(lengths: dict[str, Any]) -> list[str]:
+    profiles = [(name, p) for name, p in lengths.items() if p and p.get("sentences")]
+    header = ["words per sentence", *(name for name, _ in profiles)]
+    rows = [["sentences", *(p["sentences"] for _, p in profiles)], ["mean", *(p["mean"] for _, p in profiles)]]
+    rows += [[f"{10 * (i + 1)}th percentile", *(p["deciles"][i] for _, p in profiles)] for i in range(9)]
+    return ["\n## Sentence length against real news\n", markdown_table(header, rows)]
+
+
+def _cues_section(cues: dict[str, Any], labels: LabelSet) -> list[str]:
+    columns = [*labels.topics, "none"]
+
+    def table(rows: list[dict[str, Any]]) -> str:
+        return markdown_table(["word", "gold sentences", *columns], [[r["word"], r["sentences"], *(r["shares"][c] for c in columns)] for r in rows])
+
+    return [
+        "\n## Spurious-cue audit\n",
+        f"Of {cues['frequent_words']} words in at least {cues['min_count']} gold sentences, {len(cues['flagged'])} fall "
+        f"more than {cues['max_share']:.0%} into one topic (share of the word's sentences with each label). Topic words "
+        "belong here; a name, a country or an attribution does not.\n",
+        table(cues["flagged"]),
+        "\n### Watch list: words that must not decide a label\n",
+        table(cues["watch"]),
+    ]
+
+
+def render(
+    counts: dict[str, Any],
+    agree: dict[str, dict[str, Any]],
+    duplicates: list[dict[str, Any]],
+    diagnostics: dict[str, Any],
+    labels: LabelSet,
+) -> str:
     """reports/corpus.md: the tables that docs/corpus.md points to."""
     gold = counts["gold_sentences"]
     share = lambda n, total: f"{n} ({n / total:.0%})" if total else str(n)  # noqa: E731
@@ -99,15 +143,10 @@ def render(counts: dict[str, Any], agree: dict[str, Any] | None, duplicates: lis
         markdown_table(["source", "topics", "stance"], [[s, counts["sources"]["topics"].get(s, 0), counts["sources"]["stance"].get(s, 0)] for s in ("gold", "rules", "unlabeled")]),
     ]
     if agree:
-        parts += [
-            f"\n## Annotator agreement (two independent passes, {agree['sentences']} sentences, before settling)\n",
-            markdown_table(
-                ["label", "Cohen's kappa", "raw agreement"],
-                [[t, v["kappa"], v["raw_agreement"]] for t, v in agree["topics"].items()]
-                + [["stance", agree["stance"]["kappa"], agree["stance"]["raw_agreement"]]],
-            ),
-            f"\nExact agreement on the whole topic set: {agree['topic_set_exact_agreement']:.3f}.\n",
-        ]
+        parts.append("\n## Annotator agreement (two independent passes per round)")
+        for name, figures in agree.items():
+            parts += _agreement_section(name, figures)
+    parts += _lengths_section(diagnostics["lengths"]) + _cues_section(diagnostics["cues"], labels)
     parts.append(f"\n## Near-duplicate sentences\n\n{len(duplicates)} pairs at or above the threshold.\n")
     if duplicates:
         parts.append(markdown_table(["similarity", "first", "second"], [[d["similarity"], d["first"], d["second"]] for d in duplicates]))
@@ -116,21 +155,31 @@ def render(counts: dict[str, Any], agree: dict[str, Any] | None, duplicates: lis
 
 def run(params: dict[str, Any]) -> dict[str, Any]:
     """The DVC stage: reports/corpus.json and reports/corpus.md."""
-    from pipeline.records import read_jsonl, write_json, write_text
+    from pipeline.records import read_json, read_jsonl, write_json, write_text
 
     labels = LabelSet.from_params(params)
     conf = params["corpus"]
     records = read_jsonl(params["data"]["labeled"])
     meta = Path(params["data"]["article_meta"])
     styles = {r["article"]: r.get("style", "unknown") for r in read_jsonl(meta)} if meta.exists() else {}
-    passes = [Path(p) for p in conf.get("passes") or []]
-    agree = agreement(passes[0], passes[1], labels) if len(passes) == 2 and all(p.exists() for p in passes) else None
+    agree = {
+        name: agreement(Path(first), Path(second), labels)
+        for name, (first, second) in (conf.get("passes") or {}).items()
+        if Path(first).exists() and Path(second).exists()
+    }
+    gold = [r for r in records if r["topics_from"] == "gold" and r["topics"] is not None]
+    reference = Path(conf["reference_lengths"]) if conf.get("reference_lengths") else None
+    diagnostics = {
+        "lengths": {"our gold sentences": length_profile([r["text"] for r in gold])}
+        | ({"real news (reference)": read_json(reference)} if reference and reference.exists() else {}),
+        "cues": cue_audit(gold, labels, int(conf["cue_min_count"]), float(conf["cue_max_share"]), conf.get("cue_watch") or []),
+    }
     texts = [r["text"] for r in records]
     duplicates = [
         {"similarity": s, "first": f"{records[i]['article']}: {texts[i]}", "second": f"{records[j]['article']}: {texts[j]}"}
         for i, j, s in near_duplicates(texts, float(conf["duplicate_threshold"]))
     ]
-    report = {"counts": corpus_counts(records, styles, labels), "agreement": agree, "near_duplicates": duplicates}
+    report = {"counts": corpus_counts(records, styles, labels), "agreement": agree, "near_duplicates": duplicates, **diagnostics}
     write_json(conf["report"], report)
-    write_text(conf["report_md"], render(report["counts"], agree, duplicates))
+    write_text(conf["report_md"], render(report["counts"], agree, duplicates, diagnostics, labels))
     return report

@@ -13,13 +13,12 @@ import numpy as np
 
 from pipeline.config import LabelSet
 from pipeline.errors import UserError
-from pipeline.metrics import Gold, Predictions, expected_calibration_error, stance_scores, topic_scores
+from pipeline.metrics import HEADLINE, Gold, Predictions, expected_calibration_error, stance_scores, topic_scores
 from pipeline.model import TopicStanceModel
 from pipeline.rules import LabelModel, RuleSet, decide
 from pipeline.splits import group_folds
 from pipeline.train import fit_tuned
 
-HEADLINE = ("topic_micro_f1", "topic_macro_f1", "stance_macro_f1_on_topic")
 
 
 def model_predictions(model: TopicStanceModel, texts: Sequence[str]) -> Predictions:
@@ -66,31 +65,7 @@ def rules_predictions(
     return Predictions(topics, stances)
 
 
-def cross_validate(
-    records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any]
-) -> dict[str, dict[str, float]]:
-    """Mean and standard deviation of the headline figures over article-grouped folds.
-
-    Folds are drawn from gold articles (the always-test seed excluded, it is never trained on);
-    rule-labeled articles stay in every training fold, as in the real pipeline.
-    """
-    split = params["split"]
-    never_train = set(split.get("always_test") or [])
-    gold_records = [r for r in records if r["topics_from"] == "gold" and r["article"] not in never_train]
-    folds = group_folds([r["article"] for r in gold_records], int(params["evaluate"]["cv_folds"]), int(split["seed"]))
-    per_fold: list[dict[str, Any]] = []
-    for fold in folds:
-        held = {gold_records[i]["article"] for i in fold}
-        train_rows = [r for r in records if r["article"] not in held and r["article"] not in never_train]
-        train_rows = [{**r, "split": "train"} for r in train_rows if r["topics"] is not None or r["stance"] is not None]
-        try:
-            model = fit_tuned(train_rows, labels, params["train"], int(split["seed"]))
-        except UserError:
-            continue  # a fold missing every example of a label cannot be trained; "folds" reports how many ran
-        test = Gold.from_records([gold_records[i] for i in fold], labels)
-        per_fold.append(score(test, model_predictions(model, test.texts), labels))
-    if not per_fold:
-        raise UserError("cross-validation: no fold could be trained; annotate more articles or lower evaluate.cv_folds")
+def _spread(per_fold: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     return {
         name: {
             "mean": round(float(np.mean([f[name] for f in per_fold])), 4),
@@ -99,6 +74,39 @@ def cross_validate(
         }
         for name in HEADLINE
     }
+
+
+def cross_validate(
+    records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], external: dict[str, Gold] | None = None
+) -> dict[str, Any]:
+    """Mean and standard deviation of the headline figures over article-grouped folds.
+
+    Folds are drawn from gold articles (the always-test seed excluded, it is never trained on);
+    rule-labeled articles stay in every training fold, as in the real pipeline. Each fold's model
+    also scores the ``external`` gold sets, which gives their figures a spread too.
+    """
+    rules = RuleSet.load(params["label"]["rules"], labels)
+    split = params["split"]
+    never_train = set(split.get("always_test") or [])
+    gold_records = [r for r in records if r["topics_from"] == "gold" and r["article"] not in never_train]
+    folds = group_folds([r["article"] for r in gold_records], int(params["evaluate"]["cv_folds"]), int(split["seed"]))
+    per_fold: list[dict[str, Any]] = []
+    per_fold_external: dict[str, list[dict[str, Any]]] = {name: [] for name in external or {}}
+    for fold in folds:
+        held = {gold_records[i]["article"] for i in fold}
+        train_rows = [r for r in records if r["article"] not in held and r["article"] not in never_train]
+        train_rows = [{**r, "split": "train"} for r in train_rows if r["topics"] is not None or r["stance"] is not None]
+        try:
+            model = fit_tuned(train_rows, labels, params["train"], int(split["seed"]), rules)
+        except UserError:
+            continue  # a fold missing every example of a label cannot be trained; "folds" reports how many ran
+        test = Gold.from_records([gold_records[i] for i in fold], labels)
+        per_fold.append(score(test, model_predictions(model, test.texts), labels))
+        for name, gold in (external or {}).items():
+            per_fold_external[name].append(score(gold, model_predictions(model, gold.texts), labels))
+    if not per_fold:
+        raise UserError("cross-validation: no fold could be trained; annotate more articles or lower evaluate.cv_folds")
+    return {**_spread(per_fold), "external": {name: _spread(folds_) for name, folds_ in per_fold_external.items()}}
 
 
 def _baseline(scored: dict[str, Any]) -> dict[str, Any]:
@@ -195,7 +203,13 @@ def run(params: dict[str, Any]) -> dict[str, Any]:
     model = load(params["model"]["path"])
     metadata = read_json(metadata_path(params["model"]["path"]))
     metrics, test, predicted, test_rows = evaluate_split(records, model, labels, params)
-    metrics["cv"] = cross_validate(records, labels, params)
+    external = {
+        name: Gold.from_records(read_gold_file(path, labels), labels)
+        for name, path in (conf.get("external_gold") or {}).items()
+        if Path(path).exists()
+    }
+    metrics["external"] = {name: score(gold, model_predictions(model, gold.texts), labels) for name, gold in external.items()}
+    metrics["cv"] = cross_validate(records, labels, params, external)
     metrics["thresholds"] = metadata["thresholds"]
     out = Path(conf["reports"])
     figures = write_plot_data(out, test, predicted, labels)

@@ -15,6 +15,9 @@ from sklearn.metrics import cohen_kappa_score, confusion_matrix, precision_recal
 from pipeline.config import LabelSet
 
 
+HEADLINE = ("topic_micro_f1", "topic_macro_f1", "stance_macro_f1_on_topic")  # the figures every report leads with
+
+
 def _r(value: float) -> float:
     return round(float(value), 4)
 
@@ -36,6 +39,14 @@ def topic_scores(truth: np.ndarray, predicted: np.ndarray, names: Sequence[str])
         "exact_match": _r((truth == predicted).all(axis=1).mean()) if len(truth) else 0.0,
         "sentences": int(len(truth)),
     }
+
+
+def f_beta(truth: np.ndarray, predicted: np.ndarray, beta: float = 1.0) -> float:
+    """F-beta of one binary decision (the positive class only); beta < 1 weighs precision more."""
+    truth, predicted = truth.astype(bool), predicted.astype(bool)
+    tp = float((truth & predicted).sum())
+    denominator = (1 + beta**2) * tp + beta**2 * float((truth & ~predicted).sum()) + float((~truth & predicted).sum())
+    return (1 + beta**2) * tp / denominator if denominator else 0.0
 
 
 def stance_scores(truth: np.ndarray, predicted: np.ndarray, names: Sequence[str]) -> dict[str, object]:

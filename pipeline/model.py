@@ -25,9 +25,10 @@ LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")
 class TopicStanceModel:
     """Topics as independent binary decisions (several or none), stance as one multiclass decision."""
 
-    def __init__(self, labels: LabelSet, params: dict[str, Any]):
+    def __init__(self, labels: LabelSet, params: dict[str, Any], rules: Any = None):
         self.labels = labels
         self.params = params
+        self.rules = rules
 
     def fit(
         self,
@@ -41,7 +42,7 @@ class TopicStanceModel:
         """Fit features on every training text, then each classifier on its own labeled subset."""
         from pipeline.features import build_vectorizer
 
-        self.vectorizer_ = build_vectorizer(self.params)
+        self.vectorizer_ = build_vectorizer(self.params, self.rules)
         self.vectorizer_.fit(list(dict.fromkeys([*topic_texts, *stance_texts])))
         features = self.vectorizer_.transform(topic_texts)
         self.topic_models_ = [

@@ -41,16 +41,23 @@ class LabelingRule:
         )
 
 
-def _word_pattern(phrase: str) -> str:
-    """A phrase matched case-insensitively at word boundaries, any whitespace between words."""
-    return r"\b" + r"\s+".join(re.escape(word) for word in phrase.split()) + r"\b"
-
-
 def _compile(where: str, items: Iterable[Any], words: bool) -> tuple[re.Pattern[str], ...]:
+    """Words become one pattern, ``\\b(?:a|b c)\\b``: one search per list, not one per word."""
+    items = [str(i) for i in items]
+    if words:
+        phrases = [r"\s+".join(re.escape(word) for word in phrase.split()) for phrase in items]
+        items = [r"\b(?:" + "|".join(phrases) + r")\b"] if phrases else []
     try:
-        return tuple(re.compile(_word_pattern(str(i)) if words else str(i), re.IGNORECASE) for i in items)
+        return tuple(re.compile(i, re.IGNORECASE) for i in items)
     except re.error as exc:
         raise UserError(f"{where}: invalid pattern ({exc})") from None
+
+
+def _any_of(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
+    """One alternation for a list of patterns: a rule costs one regex search, not one per word."""
+    if len(patterns) < 2:
+        return patterns
+    return (re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE),)
 
 
 def _parse_rule(path: Path, position: int, entry: Any, labels: LabelSet) -> LabelingRule:
@@ -67,6 +74,7 @@ def _parse_rule(path: Path, position: int, entry: Any, labels: LabelSet) -> Labe
     if not patterns:
         raise UserError(f"{where}: needs 'words' or 'patterns'")
     unless = _compile(where, entry.get("unless_words") or [], True) + _compile(where, entry.get("unless") or [], False)
+    patterns, unless = _any_of(patterns), _any_of(unless)
     requires = tuple(
         re.compile("|".join(p.pattern for p in _compile(where, group, True)), re.IGNORECASE)
         for group in entry.get("requires_any_of") or []

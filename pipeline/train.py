@@ -13,8 +13,9 @@ import numpy as np
 
 from pipeline.config import LabelSet
 from pipeline.errors import UserError
-from pipeline.metrics import topic_scores
+from pipeline.metrics import f_beta
 from pipeline.model import TopicStanceModel
+from pipeline.rules import RuleSet
 from pipeline.splits import group_folds
 
 
@@ -48,7 +49,9 @@ def training_arrays(records: list[dict[str, Any]], labels: LabelSet, rule_weight
     )
 
 
-def fit_model(records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any]) -> TopicStanceModel:
+def fit_model(
+    records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], rules: RuleSet | None = None
+) -> TopicStanceModel:
     """Fit a model on labeled records (all of them: callers pass the training rows)."""
     arrays = training_arrays(records, labels, float(params["rule_weight"]))
     for t, topic in enumerate(labels.topics):
@@ -56,11 +59,16 @@ def fit_model(records: list[dict[str, Any]], labels: LabelSet, params: dict[str,
             raise UserError(f"cannot train topic '{topic}': the training split needs sentences with and without it")
     if len(set(arrays.stance_targets)) < 2:
         raise UserError("cannot train stance: the training split needs at least two stances")
-    return TopicStanceModel(labels, params).fit(*arrays)
+    return TopicStanceModel(labels, params, rules).fit(*arrays)
 
 
-def tune_thresholds(records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], seed: int) -> np.ndarray:
-    """Per-topic thresholds maximizing out-of-fold F1 on the training split's gold sentences."""
+def tune_thresholds(
+    records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], seed: int, rules: RuleSet | None = None
+) -> np.ndarray:
+    """Per-topic thresholds maximizing out-of-fold F-beta on the training split's gold sentences.
+
+    Beta is 1 (plain F1) unless ``threshold_beta`` names the topic: below 1 favors precision.
+    """
     grid = np.round(np.arange(0.1, 0.91, 0.05), 2)
     gold = [r for r in records if r["topics_from"] == "gold"]
     folds = group_folds([r["article"] for r in gold], int(params["threshold_folds"]), seed)
@@ -70,30 +78,36 @@ def tune_thresholds(records: list[dict[str, Any]], labels: LabelSet, params: dic
     for fold in folds:
         held_articles = {gold[i]["article"] for i in fold}
         try:
-            fitted = fit_model([r for r in records if r["article"] not in held_articles], labels, params)
+            fitted = fit_model([r for r in records if r["article"] not in held_articles], labels, params, rules)
         except UserError:
             return np.full(len(labels.topics), 0.5)  # too little data to tune; keep the neutral threshold
         proba[fold] = fitted.topic_proba(fitted.transform([gold[i]["text"] for i in fold]))
     truth = np.array([[t in r["topics"] for t in labels.topics] for r in gold], dtype=bool)
+    betas = params.get("threshold_beta") or {}
     best = []
-    for t in range(len(labels.topics)):
-        scores = [topic_scores(truth[:, [t]], proba[:, [t]] >= g, [labels.topics[t]])["micro_f1"] for g in grid]
+    for t, topic in enumerate(labels.topics):
+        beta = float(betas.get(topic, 1.0))
+        scores = [f_beta(truth[:, t], proba[:, t] >= g, beta) for g in grid]
         best.append(float(grid[int(np.argmax(scores))]))
     return np.array(best)
 
 
-def fit_tuned(records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], seed: int) -> TopicStanceModel:
+def fit_tuned(
+    records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], seed: int, rules: RuleSet | None = None
+) -> TopicStanceModel:
     """The recipe every model goes through: fit, then per-topic thresholds when ``tune_thresholds`` is on."""
-    model = fit_model(records, labels, params)
+    model = fit_model(records, labels, params, rules)
     if params.get("tune_thresholds", True):
-        model.thresholds_ = tune_thresholds(records, labels, params, seed)
+        model.thresholds_ = tune_thresholds(records, labels, params, seed, rules)
     return model
 
 
-def train(records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], seed: int) -> tuple[TopicStanceModel, dict[str, Any]]:
+def train(
+    records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], seed: int, rules: RuleSet | None = None
+) -> tuple[TopicStanceModel, dict[str, Any]]:
     """The final model and the training counts for its metadata."""
     rows = [r for r in records if r["split"] == "train" and (r["topics"] is not None or r["stance"] is not None)]
-    model = fit_tuned(rows, labels, params, seed)
+    model = fit_tuned(rows, labels, params, seed, rules)
     counts = {
         "topic_sentences": {src: sum(r["topics_from"] == src for r in rows) for src in ("gold", "rules")},
         "stance_sentences": {src: sum(r["stance_from"] == src for r in rows) for src in ("gold", "rules")},
@@ -110,5 +124,6 @@ def run(params: dict[str, Any]) -> dict[str, Any]:
     from pipeline.records import read_jsonl
 
     labels = LabelSet.from_params(params)
-    model, extra = train(read_jsonl(params["data"]["labeled"]), labels, params["train"], int(params["split"]["seed"]))
+    rules = RuleSet.load(params["label"]["rules"], labels)
+    model, extra = train(read_jsonl(params["data"]["labeled"]), labels, params["train"], int(params["split"]["seed"]), rules)
     return save(model, params["model"]["path"], extra)

@@ -34,6 +34,7 @@ def make_project(target: Path) -> Path:
         (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
     (target / "data" / "annotations").mkdir(parents=True)
     shutil.copytree(ROOT / "data" / "rules", target / "data" / "rules")
+    shutil.copytree(ROOT / "data" / "reference", target / "data" / "reference")
     shutil.copytree(FIXTURE / "raw", target / "data" / "raw")
     shutil.copy(FIXTURE / "annotations" / "fixture.jsonl", target / "data" / "annotations")
     shutil.copy(ROOT / "data" / "annotations" / "seed.jsonl", target / "data" / "annotations")

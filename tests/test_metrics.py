@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from pipeline.metrics import expected_calibration_error, kappa, stance_scores, topic_scores
+from pipeline.metrics import expected_calibration_error, f_beta, kappa, stance_scores, topic_scores
 
 
 def test_topic_scores_against_hand_computed_values():
@@ -43,3 +43,14 @@ def test_expected_calibration_error_hand_computed():
 def test_stance_scores_of_no_sentences_are_empty_not_an_error():
     scores = stance_scores(np.array([], dtype=int), np.array([], dtype=int), ["s", "c", "n"])
     assert scores["macro_f1"] is None and scores["sentences"] == 0
+
+
+def test_f_beta_scores_the_positive_class_not_accuracy():
+    # 8 negatives all right, 2 positives: one found, one missed, plus one false alarm.
+    truth = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0], dtype=bool)
+    pred = np.array([1, 0, 1, 0, 0, 0, 0, 0, 0, 0], dtype=bool)
+    # tp=1 fp=1 fn=1: F1 = 0.5 (accuracy would be 0.8, the old bug)
+    assert f_beta(truth, pred) == pytest.approx(0.5)
+    # beta 0.5: (1.25 * 1) / (1.25 * 1 + 0.25 * 1 + 1) = 0.5 as P == R; with P=1, R=0.5 it favors precision
+    assert f_beta(truth, np.array([1] + [0] * 9, dtype=bool), 0.5) == pytest.approx(1.25 * 0.5 / (0.25 * 1 + 0.5))
+    assert f_beta(truth, np.zeros(10, dtype=bool)) == 0.0
