@@ -77,7 +77,11 @@ def _spread(per_fold: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
 
 
 def cross_validate(
-    records: list[dict[str, Any]], labels: LabelSet, params: dict[str, Any], external: dict[str, Gold] | None = None
+    records: list[dict[str, Any]],
+    labels: LabelSet,
+    params: dict[str, Any],
+    rules: RuleSet,
+    external: dict[str, Gold] | None = None,
 ) -> dict[str, Any]:
     """Mean and standard deviation of the headline figures over article-grouped folds.
 
@@ -85,7 +89,6 @@ def cross_validate(
     rule-labeled articles stay in every training fold, as in the real pipeline. Each fold's model
     also scores the ``external`` gold sets, which gives their figures a spread too.
     """
-    rules = RuleSet.load(params["label"]["rules"], labels)
     split = params["split"]
     never_train = set(split.get("always_test") or [])
     gold_records = [r for r in records if r["topics_from"] == "gold" and r["article"] not in never_train]
@@ -123,13 +126,12 @@ def _gold_rows(records: list[dict[str, Any]], split: str) -> list[dict[str, Any]
 
 
 def evaluate_split(
-    records: list[dict[str, Any]], model: TopicStanceModel, labels: LabelSet, params: dict[str, Any]
+    records: list[dict[str, Any]], model: TopicStanceModel, labels: LabelSet, params: dict[str, Any], rules: RuleSet
 ) -> tuple[dict[str, Any], Gold, Predictions, list[dict[str, Any]]]:
     """Metrics of the model and both baselines on the test split, plus what the plots need."""
     train_rows, test_rows = _gold_rows(records, "train"), _gold_rows(records, "test")
     train, test = Gold.from_records(train_rows, labels), Gold.from_records(test_rows, labels)
     predicted = model_predictions(model, test.texts)
-    rules = RuleSet.load(params["label"]["rules"], labels)
     scored = score(test, predicted, labels)
     majority = score(test, majority_predictions(train, len(test_rows)), labels)
     rules_only = score(test, rules_predictions(rules, labels, params["label"], train, test.texts), labels)
@@ -202,14 +204,15 @@ def run(params: dict[str, Any]) -> dict[str, Any]:
     records = read_jsonl(params["data"]["labeled"])
     model = load(params["model"]["path"])
     metadata = read_json(metadata_path(params["model"]["path"]))
-    metrics, test, predicted, test_rows = evaluate_split(records, model, labels, params)
+    rules = RuleSet.load(params["label"]["rules"], labels)
+    metrics, test, predicted, test_rows = evaluate_split(records, model, labels, params, rules)
     external = {
         name: Gold.from_records(read_gold_file(path, labels), labels)
         for name, path in (conf.get("external_gold") or {}).items()
         if Path(path).exists()
     }
     metrics["external"] = {name: score(gold, model_predictions(model, gold.texts), labels) for name, gold in external.items()}
-    metrics["cv"] = cross_validate(records, labels, params, external)
+    metrics["cv"] = cross_validate(records, labels, params, rules, external)
     metrics["thresholds"] = metadata["thresholds"]
     out = Path(conf["reports"])
     figures = write_plot_data(out, test, predicted, labels)

@@ -82,9 +82,8 @@ class Valence(BaseEstimator, TransformerMixin):
     def transform(self, texts: Any) -> sparse.csr_matrix:
         masses = np.array([self._masses(t) for t in texts], dtype=np.float32).reshape(-1, 2)
         balance = masses[:, 0] - masses[:, 1]
-        squashed = np.column_stack(
-            [masses / np.sqrt(masses**2 + 15), np.maximum(balance, 0) / np.sqrt(balance**2 + 15), np.maximum(-balance, 0) / np.sqrt(balance**2 + 15)]
-        )
+        net = balance / np.sqrt(balance**2 + 15)  # VADER's squashing of a score into (-1, 1)
+        squashed = np.column_stack([masses / np.sqrt(masses**2 + 15), np.maximum(net, 0), np.maximum(-net, 0)])
         return sparse.csr_matrix(squashed * self.scale)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -143,6 +142,4 @@ def forget_caches(vectorizer: FeatureUnion) -> None:
     A fitted TfidfVectorizer remembers ``id(self.stop_words)``, a memory address.
     """
     for _, part in vectorizer.transformer_list:
-        if isinstance(part, (RuleVotes, Valence)):
-            continue
         vars(part).pop("_stop_words_id", None)

@@ -8,6 +8,7 @@ split only, so rule weights never see the test articles.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,10 +76,7 @@ def _parse_rule(path: Path, position: int, entry: Any, labels: LabelSet) -> Labe
         raise UserError(f"{where}: needs 'words' or 'patterns'")
     unless = _compile(where, entry.get("unless_words") or [], True) + _compile(where, entry.get("unless") or [], False)
     patterns, unless = _any_of(patterns), _any_of(unless)
-    requires = tuple(
-        re.compile("|".join(p.pattern for p in _compile(where, group, True)), re.IGNORECASE)
-        for group in entry.get("requires_any_of") or []
-    )
+    requires = tuple(pattern for group in entry.get("requires_any_of") or [] for pattern in _compile(where, group, True))
     return LabelingRule(str(entry["name"]), task, label, patterns, unless, requires)
 
 
@@ -104,11 +102,12 @@ class RuleSet:
 
     def votes(self, texts: Sequence[str]) -> np.ndarray:
         """A boolean matrix: sentence i, rule j fired."""
-        matrix = np.zeros((len(texts), len(self.rules)), dtype=bool)
-        for i, text in enumerate(texts):
-            for j, rule in enumerate(self.rules):
-                matrix[i, j] = rule.fires(text)
-        return matrix
+        return np.array([self._row(text) for text in texts], dtype=bool).reshape(len(texts), len(self.rules))
+
+    @functools.lru_cache(maxsize=1 << 14)
+    def _row(self, text: str) -> tuple[bool, ...]:
+        """One sentence's votes, remembered: threshold tuning and cross-validation refit on the same sentences."""
+        return tuple(rule.fires(text) for rule in self.rules)
 
     def indices(self, task: str, labels: Iterable[str] | None = None) -> np.ndarray:
         """Columns of the rules of a task, optionally only those voting for given labels."""
